@@ -1,0 +1,1 @@
+"""Channel adapters: platform events in, engine messages out, replies back."""

@@ -1,0 +1,30 @@
+"""The `spotter` command line.
+
+Each sub-command lives in its own module and is registered here. Modules import
+heavy parts (spaCy, the store) inside their commands, so `spotter --version`
+and `spotter --help` stay instant.
+"""
+
+from __future__ import annotations
+
+import click
+
+from bot import __version__
+
+
+@click.group()
+@click.version_option(__version__, prog_name="spotter")
+def main() -> None:
+    """Spotter: the chat and voice assistant for personal-training studios."""
+
+
+def _register() -> None:
+    from bot.cli import db, demo, nlu, people
+
+    main.add_command(db.db)
+    main.add_command(people.people)
+    main.add_command(demo.demo)
+    main.add_command(nlu.nlu)
+
+
+_register()

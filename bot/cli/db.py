@@ -1,0 +1,10 @@
+"""`spotter db`."""
+
+from __future__ import annotations
+
+import click
+
+
+@click.group()
+def db() -> None:
+    """(being built)"""

@@ -1,0 +1,10 @@
+"""`spotter demo`."""
+
+from __future__ import annotations
+
+import click
+
+
+@click.group()
+def demo() -> None:
+    """(being built)"""

@@ -1,0 +1,43 @@
+"""The store's tables, in SQLAlchemy 2's typed ORM style."""
+
+from domain.model.audit import AuditEntry
+from domain.model.base import Base, utcnow
+from domain.model.commissions import CommissionAdjustment, CommissionLine, CommissionPlan, CommissionStatement
+from domain.model.packages import LedgerEntry, Package
+from domain.model.people import ChatIdentity, ClientTag, Person, PersonRole, Role, TimeOff, WorkingHours
+from domain.model.sessions import (
+    COMPLETED_STATUSES,
+    FREE_STATUSES,
+    SessionNote,
+    SessionStatus,
+    SessionType,
+    TrainingSession,
+)
+from domain.model.studio import Location, Studio
+
+__all__ = [
+    "COMPLETED_STATUSES",
+    "FREE_STATUSES",
+    "AuditEntry",
+    "Base",
+    "ChatIdentity",
+    "ClientTag",
+    "CommissionAdjustment",
+    "CommissionLine",
+    "CommissionPlan",
+    "CommissionStatement",
+    "LedgerEntry",
+    "Location",
+    "Package",
+    "Person",
+    "PersonRole",
+    "Role",
+    "SessionNote",
+    "SessionStatus",
+    "SessionType",
+    "Studio",
+    "TimeOff",
+    "TrainingSession",
+    "WorkingHours",
+    "utcnow",
+]

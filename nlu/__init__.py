@@ -1,0 +1,1 @@
+"""The parser: a message becomes a frame (intent + slots), per shared/spec/intents.md."""
