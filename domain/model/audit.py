@@ -22,8 +22,12 @@ class AuditEntry(Base):
     __table_args__ = (Index("ix_audit_log_actor_id_seq", "actor_id", "id"),)
 
     # A monotonic integer key: the order of changes is the order of ids.
-    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True)
-    studio_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("studios.id", ondelete="CASCADE"), index=True)
+    id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    )
+    studio_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("studios.id", ondelete="CASCADE"), index=True
+    )
     actor_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("people.id"))
     action: Mapped[str] = mapped_column(String(48))
     entity_type: Mapped[str] = mapped_column(String(32))

@@ -65,7 +65,9 @@ class Person(Base):
 class PersonRole(Base):
     __tablename__ = "person_roles"
 
-    person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), primary_key=True)
+    person_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("people.id", ondelete="CASCADE"), primary_key=True
+    )
     role: Mapped[str] = mapped_column(String(16), primary_key=True)
     person: Mapped[Person] = relationship(back_populates="role_rows")
 
@@ -73,7 +75,9 @@ class PersonRole(Base):
 class ClientTag(Base):
     __tablename__ = "client_tags"
 
-    person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), primary_key=True)
+    person_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("people.id", ondelete="CASCADE"), primary_key=True
+    )
     tag: Mapped[str] = mapped_column(String(64), primary_key=True)
 
 

@@ -1,0 +1,46 @@
+"""Typed domain errors. Each carries a sentence a person can read.
+
+The engine shows `str(error)` to the user as it is, so messages name people
+and times the way the studio does ("Sarah Lee already has a session
+15:00–16:00 with Emma Wilson"), never ids or SQL.
+"""
+
+from __future__ import annotations
+
+
+class SpotterError(Exception):
+    """Base class: a refusal that changes nothing."""
+
+    code = "error"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class NotFound(SpotterError):
+    code = "not_found"
+
+
+class NotAllowed(SpotterError):
+    code = "not_allowed"
+
+
+class InvalidInput(SpotterError):
+    code = "invalid"
+
+
+class Conflict(SpotterError):
+    code = "conflict"
+
+
+class DoubleBooking(Conflict):
+    code = "double_booking"
+
+
+class NoCredit(SpotterError):
+    code = "no_credit"
+
+
+class NothingToUndo(SpotterError):
+    code = "nothing_to_undo"

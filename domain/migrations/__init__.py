@@ -1,0 +1,1 @@
+"""Alembic migrations for the store. `domain.migrate.upgrade()` runs them."""

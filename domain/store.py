@@ -1,0 +1,101 @@
+"""The store's front door: run a command or a query in one unit of work.
+
+`Store.execute(actor, command)` opens a transaction, finds the handler
+registered for the command's type, runs it and commits — or rolls everything
+back, audit entry included, if anything fails. Handlers receive a
+`UnitOfWork` (the session, the actor, the clock, the studio); no SQLAlchemy
+session ever leaves this module's callers' handlers, so the parser and the
+adapters never see one.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from domain.actor import Actor
+from domain.db import make_engine, session_factory
+from domain.errors import DoubleBooking, NotFound
+from domain.migrations.guarantees import DOUBLE_BOOKING_MARKERS
+from domain.model import Studio
+
+T = TypeVar("T")
+Clock = Callable[[], datetime]
+
+_HANDLERS: dict[type, Callable[[UnitOfWork, Any], Any]] = {}
+_HANDLER_MODULES = ("domain.handlers",)
+
+
+def handles(command_type: type) -> Callable[[Callable[[UnitOfWork, Any], T]], Callable[[UnitOfWork, Any], T]]:
+    """Register a function as the one handler of a command type."""
+
+    def register(fn: Callable[[UnitOfWork, Any], T]) -> Callable[[UnitOfWork, Any], T]:
+        if command_type in _HANDLERS:
+            raise RuntimeError(f"two handlers for {command_type.__name__}")
+        _HANDLERS[command_type] = fn
+        return fn
+
+    return register
+
+
+def system_clock() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class UnitOfWork:
+    db: Session
+    actor: Actor
+    now: datetime
+    _studio: Studio | None = None
+
+    @property
+    def studio(self) -> Studio:
+        if self._studio is None:
+            studio = self.db.get(Studio, self.actor.studio_id)
+            if studio is None:
+                raise NotFound("That studio does not exist.")
+            self._studio = studio
+        return self._studio
+
+
+def is_double_booking(error: BaseException) -> bool:
+    text = str(getattr(error, "orig", error))
+    return any(marker in text for marker in DOUBLE_BOOKING_MARKERS)
+
+
+class Store:
+    def __init__(self, engine: Engine | None = None, clock: Clock = system_clock) -> None:
+        self.engine = engine or make_engine()
+        self.sessions: sessionmaker[Session] = session_factory(self.engine)
+        self.clock = clock
+        for module in _HANDLER_MODULES:
+            importlib.import_module(module)
+
+    def execute(self, actor: Actor, command: Any) -> Any:
+        handler = _HANDLERS.get(type(command))
+        if handler is None:
+            raise TypeError(f"no handler for {type(command).__name__}")
+        return self.run(actor, lambda uow: handler(uow, command))
+
+    def run(self, actor: Actor, work: Callable[[UnitOfWork], T]) -> T:
+        """Run `work` in one transaction (queries use this too, read-only by habit)."""
+        try:
+            with self.sessions() as db, db.begin():
+                return work(UnitOfWork(db, actor, self.clock()))
+        except (IntegrityError, OperationalError) as error:
+            if is_double_booking(error):
+                raise DoubleBooking(
+                    "That time was just taken by another booking for the same trainer; nothing was changed."
+                ) from error
+            raise
+
+    def dispose(self) -> None:
+        self.engine.dispose()
