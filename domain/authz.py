@@ -33,6 +33,9 @@ MATRIX: dict[str, dict[Role, str]] = {
     "add_person": {A: STUDIO, M: STUDIO, T: OWN_CLIENTS},
     "update_person": {A: STUDIO, M: STUDIO, T: OWN_CLIENTS, C: SELF},
     "link_identity": {A: STUDIO, M: STUDIO, T: SELF, C: SELF},
+    "issue_link_code": {A: STUDIO, M: STUDIO, T: OWN_CLIENTS},
+    "set_working_hours": {A: STUDIO, M: STUDIO, T: SELF},
+    "add_time_off": {A: STUDIO, M: STUDIO, T: SELF},
     "tag_client": {A: STUDIO, M: STUDIO, T: OWN_CLIENTS},
     "sell_package": {A: STUDIO, M: STUDIO},
     # sessions
@@ -47,6 +50,7 @@ MATRIX: dict[str, dict[Role, str]] = {
     "add_note": {A: STUDIO, M: STUDIO, T: OWN_SESSIONS},
     # money
     "approve_commissions": {A: STUDIO, M: STUDIO},
+    "set_commission_plan": {A: STUDIO, M: STUDIO},
     "view_commission": {A: STUDIO, M: STUDIO, T: SELF},
     # reading
     "view_sessions": {A: STUDIO, M: STUDIO, T: OWN_SESSIONS, C: SELF},
@@ -60,6 +64,9 @@ ACTION_WORDS = {
     "add_person": "add people",
     "update_person": "change this person's details",
     "link_identity": "link this chat account",
+    "issue_link_code": "invite this person",
+    "set_working_hours": "change this trainer's working hours",
+    "add_time_off": "add time off for this trainer",
     "tag_client": "tag this client",
     "sell_package": "sell packages",
     "log_session": "log this session",
@@ -72,6 +79,7 @@ ACTION_WORDS = {
     "resolve_dispute": "resolve disputes",
     "add_note": "add notes to this session",
     "approve_commissions": "approve commissions",
+    "set_commission_plan": "change commission plans",
     "view_commission": "see this trainer's commission",
     "view_sessions": "see these sessions",
     "view_stats": "see studio figures",

@@ -35,7 +35,13 @@ class Conflict(SpotterError):
 
 
 class DoubleBooking(Conflict):
+    """`alternatives`: the trainer's nearest free start times (aware, studio zone), when known."""
+
     code = "double_booking"
+
+    def __init__(self, message: str, alternatives: list | None = None) -> None:
+        super().__init__(message)
+        self.alternatives = list(alternatives or [])
 
 
 class NoCredit(SpotterError):

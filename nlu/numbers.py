@@ -89,10 +89,7 @@ _NUMBER_WORD = frozenset(UNITS) | frozenset(TENS) | frozenset(SCALES)
 
 def ordinal(n: int) -> str:
     """Digit ordinal for `n`: 1 -> '1st', 12 -> '12th', 22 -> '22nd'."""
-    if 10 <= n % 100 <= 20:
-        suffix = "th"
-    else:
-        suffix = {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return f"{n}{suffix}"
 
 
@@ -144,9 +141,8 @@ def parse_ordinal_words(words: str) -> int | None:
     parts = [w for w in re.split(r"[\s-]+", words.strip().lower()) if w]
     if len(parts) == 1:
         return ORDINAL_UNITS.get(parts[0]) or ORDINAL_TENS.get(parts[0])
-    if len(parts) == 2 and parts[0] in TENS and parts[1] in ORDINAL_UNITS:
-        if ORDINAL_UNITS[parts[1]] < 10:
-            return TENS[parts[0]] + ORDINAL_UNITS[parts[1]]
+    if len(parts) == 2 and parts[0] in TENS and ORDINAL_UNITS.get(parts[1], 99) < 10:
+        return TENS[parts[0]] + ORDINAL_UNITS[parts[1]]
     return None
 
 
@@ -236,7 +232,7 @@ def normalise(text: str, limit: int = MAX_INPUT_CHARS) -> NormalisedText:
 
 
 #: "3 p m", "3 p.m.", "3pm." after a number: rewritten to " pm" / " am".
-_SPACED_AMPM = re.compile(r"(?<=\d)\s*([ap])(?:\s|\.\s?)m\b\.?|(?<=\d)\s*([ap])m\.")
+_SPACED_AMPM = re.compile(r"(?<=\d)\s*([ap])(?:\s|\.\s?)m\b\.?()")
 
 
 def _resub(
@@ -252,7 +248,8 @@ def _resub(
         out_c.extend(chars[pos : m.start()])
         out_s.extend(starts[pos : m.start()])
         out_e.extend(ends[pos : m.start()])
-        repl = " " + (m.group(1) or m.group(2)) + "m"
+        spaced = m.group(0)[:1].isspace()
+        repl = (" " if spaced else "") + (m.group(1) or m.group(2)) + "m"
         o_start, o_end = starts[m.start()], ends[m.end() - 1]
         out_c.extend(repl)
         out_s.extend([o_start] * len(repl))
@@ -336,15 +333,13 @@ def _join_spoken_clock(
     return out
 
 
-def _clock_after(
-    items: list[tuple[str, str, int, int, int | None]], i: int
-) -> tuple[int, int, bool] | None:
+def _clock_after(items: list[tuple[str, str, int, int, int | None]], i: int) -> tuple[int, int, bool] | None:
     """If items[i] is followed by spoken minutes, (next index, minute, is-clock-for-sure)."""
     j = i + 1
     if j + 1 >= len(items) or not _is_gap(items[j][1]):
         return None
     nxt = items[j + 1]
-    if nxt[0] == "tok" and nxt[1] in ZERO_WORDS:
+    if nxt[1] in ZERO_WORDS:
         k = j + 2
         if k + 1 < len(items) and _is_gap(items[k][1]):
             digit = items[k + 1]

@@ -19,12 +19,13 @@ def main() -> None:
 
 
 def _register() -> None:
-    from bot.cli import db, demo, nlu, people
+    from bot.cli import db, demo, nlu, people, studio
 
     main.add_command(db.db)
     main.add_command(people.people)
     main.add_command(demo.demo)
     main.add_command(nlu.nlu)
+    main.add_command(studio.studio)
 
 
 _register()

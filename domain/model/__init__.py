@@ -3,6 +3,7 @@
 from domain.model.audit import AuditEntry
 from domain.model.base import Base, utcnow
 from domain.model.commissions import CommissionAdjustment, CommissionLine, CommissionPlan, CommissionStatement
+from domain.model.linkcodes import LinkCode
 from domain.model.packages import LedgerEntry, Package
 from domain.model.people import ChatIdentity, ClientTag, Person, PersonRole, Role, TimeOff, WorkingHours
 from domain.model.sessions import (
@@ -27,6 +28,7 @@ __all__ = [
     "CommissionPlan",
     "CommissionStatement",
     "LedgerEntry",
+    "LinkCode",
     "Location",
     "Package",
     "Person",

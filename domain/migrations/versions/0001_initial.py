@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-24 02:58:05.671039
+Create Date: 2026-11-24 03:03:08.658518
 """
 
 from __future__ import annotations
@@ -193,6 +193,33 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("commission_statements", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_commission_statements_studio_id"), ["studio_id"], unique=False)
+
+    op.create_table(
+        "link_codes",
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("studio_id", sa.Uuid(), nullable=False),
+        sa.Column("person_id", sa.Uuid(), nullable=False),
+        sa.Column("code_hash", sa.String(length=64), nullable=False),
+        sa.Column("created_by_id", sa.Uuid(), nullable=True),
+        sa.Column("created_at", domain.model.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("expires_at", domain.model.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("used_at", domain.model.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("revoked_at", domain.model.types.UTCDateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["created_by_id"], ["people.id"], name=op.f("fk_link_codes_created_by_id_people")
+        ),
+        sa.ForeignKeyConstraint(
+            ["person_id"], ["people.id"], name=op.f("fk_link_codes_person_id_people"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(
+            ["studio_id"], ["studios.id"], name=op.f("fk_link_codes_studio_id_studios"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_link_codes")),
+        sa.UniqueConstraint("code_hash", name=op.f("uq_link_codes_code_hash")),
+    )
+    with op.batch_alter_table("link_codes", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_link_codes_person_id"), ["person_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_link_codes_studio_id"), ["studio_id"], unique=False)
 
     op.create_table(
         "packages",
@@ -476,6 +503,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_packages_client_id"))
 
     op.drop_table("packages")
+    with op.batch_alter_table("link_codes", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_link_codes_studio_id"))
+        batch_op.drop_index(batch_op.f("ix_link_codes_person_id"))
+
+    op.drop_table("link_codes")
     with op.batch_alter_table("commission_statements", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_commission_statements_studio_id"))
 

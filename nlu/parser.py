@@ -1,0 +1,286 @@
+"""The parser: a message, the speaker's time and role -> a frame (intent + slots).
+
+Assembled once (`load_parser`) from a blank spaCy English pipeline, the project's phrase
+patterns and word lists, and a small text classifier trained on the project's own
+examples. Parsing never raises: any failure degrades to fewer slots or `out_of_scope`.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import OrderedDict
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime, time, timedelta
+from typing import Any
+
+from nlu.extract import (
+    COMPARE_LOOSE,
+    PROJECTION,
+    find_comparison,
+    find_email,
+    find_limit,
+    find_note,
+    find_phone,
+    find_tag,
+)
+from nlu.frame import Frame
+from nlu.intent_rules import classify_by_rules
+from nlu.persons import Roster, Token, assign_roles, find_mentions
+from nlu.recurrence import find_recurrence, first_occurrence, with_until
+from nlu.slots_vocab import vocab_slots
+from nlu.text import clean, normalise
+from nlu.timeslots import TIME_INTENTS, direction_for, time_slots
+
+log = logging.getLogger(__name__)
+
+#: The slots each intent may carry (the contract's table).
+ALLOWED_SLOTS: dict[str, frozenset[str]] = {
+    k: frozenset(v.split())
+    for k, v in {
+        "log_session": "client trainer start period duration_minutes session_type substitute_for note",
+        "book_session": "client trainer start period duration_minutes session_type recurrence",
+        "cancel_session": "client trainer start period",
+        "reschedule_session": "client trainer start period new_start",
+        "mark_no_show": "client start period",
+        "add_note": "client start period note",
+        "validate_session": "trainer start period",
+        "dispute_session": "trainer start period",
+        "join_waitlist": "trainer start period",
+        "check_availability": "trainer period start",
+        "package_balance": "client",
+        "query_sessions": "client trainer period status session_type substitute",
+        "query_stats": "metric group_by period client trainer limit",
+        "commission_status": "trainer period projection compare_previous",
+        "approve_commissions": "trainer period",
+        "export": "entity tag period trainer client status",
+        "add_client": "name email phone",
+        "tag_client": "client tag",
+    }.items()
+}
+ROLES = frozenset({"trainer", "manager", "client", "admin"})
+PERSON_INTENTS = frozenset(
+    k for k, v in ALLOWED_SLOTS.items() if v & {"client", "trainer", "name", "substitute_for"}
+)
+_HAS_WORD = re.compile(r"[^\W\d_]", re.UNICODE)
+_LATIN = re.compile(r"[A-Za-z]")
+
+
+def _time_api() -> Any:
+    """The time resolver module, imported on first use (it may be absent while being built)."""
+    try:
+        import nlu.time as time_api
+    except Exception:  # pragma: no cover - only while nlu/time is missing or broken
+        return None
+    return time_api
+
+
+def _blank(text: str, spans: Sequence[tuple[int, int]]) -> str:
+    """The text with spans replaced by spaces (offsets are kept)."""
+    chars = list(text)
+    for start, end in spans:
+        for i in range(max(0, start), min(len(chars), end)):
+            chars[i] = " "
+    return "".join(chars)
+
+
+class Parser:
+    """Parses messages into frames. Build once (it loads spaCy and the classifier)."""
+
+    def __init__(self) -> None:
+        from nlu.classifier import IntentClassifier
+        from nlu.vocab import VocabMatcher
+
+        self.classifier = IntentClassifier.load()
+        self.nlp = self.classifier.nlp
+        self.vocab_matcher = VocabMatcher(self.nlp)
+        self._rosters: OrderedDict[Any, Roster] = OrderedDict()
+        # Pay one-off costs (word lists, the time resolver's import) now, not in the first parse.
+        _time_api()
+        self.parse(
+            "warm up: log a session with Sam at 3pm tomorrow", now=datetime(2026, 1, 7, 12, tzinfo=UTC)
+        )
+
+    def _roster(self, roster: Mapping[str, Sequence[str]] | None) -> Roster:
+        key = (
+            tuple(map(str, (roster or {}).get("trainers") or ())),
+            tuple(map(str, (roster or {}).get("clients") or ())),
+        )
+        cached = self._rosters.get(key)
+        if cached is None:
+            cached = Roster.build({"trainers": key[0], "clients": key[1]})
+            self._rosters[key] = cached
+            if len(self._rosters) > 32:
+                self._rosters.popitem(last=False)
+        return cached
+
+    def parse(
+        self,
+        text: str,
+        *,
+        now: datetime | None = None,
+        role: str = "trainer",
+        roster: Mapping[str, Sequence[str]] | None = None,
+    ) -> Frame:
+        """The frame for one message. Never raises; worst case is `out_of_scope`."""
+        try:
+            return self._parse(text, now=now, role=role, roster=roster)
+        except Exception:  # robustness: a parser bug must not break the conversation
+            log.exception("parse failed for %r", str(text)[:200])
+            return Frame("out_of_scope")
+
+    def classify(self, text: str, role: str) -> str:
+        """The intent alone, for a normalised message."""
+        guess = classify_by_rules(text, role)
+        if guess is not None:
+            return guess.intent
+        if not _LATIN.search(text):
+            return "out_of_scope"
+        return self.classifier.predict(text)
+
+    def _parse(
+        self,
+        text: str,
+        *,
+        now: datetime | None,
+        role: str,
+        roster: Mapping[str, Sequence[str]] | None,
+    ) -> Frame:
+        if now is None:
+            now = datetime.now(UTC)
+        elif now.tzinfo is None:
+            now = now.replace(tzinfo=UTC)
+        role = role if role in ROLES else "trainer"
+        raw = clean(text)
+        if not _HAS_WORD.search(raw) and not re.search(r"\?", raw):
+            return Frame("out_of_scope")
+        index = self._roster(roster)
+        said = normalise(raw, protected=index.words)
+        norm = said
+        intent = self.classify(norm, role)
+        slots: dict[str, Any] = {}
+        allowed = ALLOWED_SLOTS.get(intent, frozenset())
+        if not allowed:
+            return Frame(intent)
+
+        # Free-text slots first: they are cut out of what the other rules see.
+        cut: list[tuple[int, int]] = []
+        work = norm
+        if "note" in allowed:
+            found = find_note(norm)
+            if found:
+                start, _ = found
+                raw_note = find_note(raw)
+                slots["note"] = raw_note[1] if raw_note else found[1]
+                work = work[:start]
+        if intent == "add_client":
+            email, phone = find_email(work), find_phone(work)
+            if email:
+                slots["email"] = email.group(0)
+                cut.append(email.span())
+            if phone:
+                slots["phone"] = phone.group(0).strip()
+                cut.append(phone.span())
+        else:
+            for found_span in (find_email(work), find_phone(work)):
+                if found_span:
+                    cut.append(found_span.span())
+        work = _blank(work, cut)
+
+        doc = self.nlp.make_doc(work)
+        hits = self.vocab_matcher(doc)
+        slots.update(vocab_slots(hits, work, intent))
+        if "tag" in allowed:
+            tag = find_tag(work, for_export=intent == "export")
+            if tag:
+                slots["tag"] = tag
+        if "limit" in allowed:
+            limit = find_limit(work)
+            if limit:
+                slots["limit"] = limit
+        compare_span = None
+        if "projection" in allowed:
+            if PROJECTION.search(work):
+                slots["projection"] = True
+            compare_span = find_comparison(work)
+            if compare_span or COMPARE_LOOSE.search(work):
+                slots["compare_previous"] = True
+
+        # Time.
+        recurrence = find_recurrence(work) if intent == "book_session" else None
+        time_mentions: list[Any] = []
+        time_api = _time_api() if intent in TIME_INTENTS else None
+        if time_api is not None:
+            direction = direction_for(intent)
+            blanked = _blank(work, [compare_span] if compare_span else [])
+
+            def find(part: str) -> list[Any]:
+                try:
+                    found = list(time_api.find_times(part, now, direction))
+                    # "sessions from last week" means of last week, not after it.
+                    froms = [
+                        (m.start, m.start + 4)
+                        for m in found
+                        if m.kind == "after"
+                        and m.text.lower().startswith("from ")
+                        and intent != "reschedule_session"
+                    ]
+                    if froms:
+                        found = list(time_api.find_times(_blank(part, froms), now, direction))
+                    return found
+                except Exception:
+                    log.exception("find_times failed")
+                    return []
+
+            time_mentions = find(blanked)
+            if recurrence is not None:
+                slots["recurrence"] = recurrence.rule
+                clock = next(
+                    (m.value.timetz().replace(tzinfo=None) for m in time_mentions if m.kind == "point"), None
+                )
+                first = first_occurrence(recurrence, now, clock if isinstance(clock, time) else None)
+                if first is not None:
+                    slots["start"] = first
+                if recurrence.until_at is not None:
+                    after = [m for m in time_mentions if m.end > recurrence.until_at and m.kind != "after"]
+                    if after:
+                        m = after[0]
+                        if m.kind == "point" and m.value is not None:
+                            day = m.value.date()
+                        elif m.kind == "before" and m.period is not None:
+                            day = m.period[0].date()
+                        else:
+                            day = (m.period[1] - timedelta(days=1)).date()
+                        slots["recurrence"] = with_until(recurrence.rule, day)
+            else:
+                slots.update(time_slots(find, blanked, intent))
+            if "duration_minutes" in allowed:
+                try:
+                    durations = list(time_api.find_durations(work))
+                except Exception:
+                    durations = []
+                rec_span = recurrence.span if recurrence else None
+                for d in durations:
+                    if rec_span and not (d.end <= rec_span[0] or d.start >= rec_span[1]) and d.minutes > 600:
+                        continue
+                    if 0 < d.minutes <= 600:
+                        slots["duration_minutes"] = int(d.minutes)
+                        break
+
+        # People.
+        if intent in PERSON_INTENTS:
+            tokens = [Token(t.text, t.lower_, t.idx, t.idx + len(t.text)) for t in doc]
+            mentions = find_mentions(tokens, index)
+            slots.update(assign_roles(mentions, tokens, intent, role))
+        return Frame(intent, {k: v for k, v in slots.items() if k in allowed})
+
+
+_PARSER: Parser | None = None
+
+
+def load_parser() -> Parser:
+    """The process's parser, built on first call (load once, parse many)."""
+    global _PARSER
+    if _PARSER is None:
+        _PARSER = Parser()
+    return _PARSER
