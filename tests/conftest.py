@@ -82,20 +82,31 @@ def db_kind(request: pytest.FixtureRequest) -> str:
     return request.param
 
 
+def _postgres_engine(request: pytest.FixtureRequest) -> Engine:
+    url = request.getfixturevalue("postgres_url")
+    if url is None:
+        skip_or_fail(f"PostgreSQL not reachable: {os.environ.get('_SPOTTER_PG_ERROR', 'unknown error')}")
+    eng = make_engine(url)
+    _truncate(eng)
+    return eng
+
+
 @pytest.fixture
 def engine(db_kind: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
     if db_kind == "sqlite":
         path = tmp_path / "spotter.db"
         shutil.copy(request.getfixturevalue("sqlite_template"), path)
         eng = make_engine(f"sqlite:///{path}")
-        yield eng
-        eng.dispose()
-        return
-    url = request.getfixturevalue("postgres_url")
-    if url is None:
-        skip_or_fail(f"PostgreSQL not reachable: {os.environ.get('_SPOTTER_PG_ERROR', 'unknown error')}")
-    eng = make_engine(url)
-    _truncate(eng)
+    else:
+        eng = _postgres_engine(request)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture
+def postgres_engine(request: pytest.FixtureRequest) -> Iterator[Engine]:
+    """PostgreSQL alone, for a test whose SQLite twin is written separately."""
+    eng = _postgres_engine(request)
     yield eng
     eng.dispose()
 

@@ -182,10 +182,8 @@ def test_demo_reset_builds_it_again(sqlite_url):
     assert people == 68
 
 
-def test_demo_on_postgresql(engine, db_kind, monkeypatch):
-    if db_kind != "postgres":
-        pytest.skip("the SQLite run is test_demo_then_people_list_shows_the_studio")
-    url = engine.url.render_as_string(hide_password=False)
+def test_demo_on_postgresql(postgres_engine, monkeypatch):
+    url = postgres_engine.url.render_as_string(hide_password=False)
     monkeypatch.setenv("SPOTTER_DATABASE_URL", url)
     monkeypatch.delenv("SPOTTER_STUDIO", raising=False)
     output = _demo_and_list()
