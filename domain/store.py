@@ -56,6 +56,28 @@ class UnitOfWork:
     now: datetime
     _studio: Studio | None = None
 
+    def execute(self, command: Any) -> Any:
+        """Run a command inside this unit of work, as this actor.
+
+        The conversation engine handles one message in one transaction (the
+        change, the reply it records and the dialogue state commit together),
+        so it runs commands here rather than through `Store.execute`. A
+        savepoint undoes a refused command's partial work and leaves the rest
+        of the transaction usable for the polite answer.
+        """
+        handler = _HANDLERS.get(type(command))
+        if handler is None:
+            raise TypeError(f"no handler for {type(command).__name__}")
+        try:
+            with self.db.begin_nested():
+                return handler(self, command)
+        except (IntegrityError, OperationalError) as error:
+            if is_double_booking(error):
+                raise DoubleBooking(
+                    "That time was just taken by another booking for the same trainer; nothing was changed."
+                ) from error
+            raise
+
     @property
     def studio(self) -> Studio:
         if self._studio is None:

@@ -3,6 +3,7 @@
 from domain.model.audit import AuditEntry
 from domain.model.base import Base, utcnow
 from domain.model.commissions import CommissionAdjustment, CommissionLine, CommissionPlan, CommissionStatement
+from domain.model.conversation import ConversationState, InboxMessage, Notification
 from domain.model.linkcodes import LinkCode
 from domain.model.packages import LedgerEntry, Package
 from domain.model.people import ChatIdentity, ClientTag, Person, PersonRole, Role, TimeOff, WorkingHours
@@ -27,6 +28,9 @@ __all__ = [
     "CommissionLine",
     "CommissionPlan",
     "CommissionStatement",
+    "ConversationState",
+    "InboxMessage",
+    "Notification",
     "LedgerEntry",
     "LinkCode",
     "Location",

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-24 03:03:08.658518
+Create Date: 2026-11-24 03:26:53.952391
 """
 
 from __future__ import annotations
@@ -194,6 +194,36 @@ def upgrade() -> None:
     with op.batch_alter_table("commission_statements", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_commission_statements_studio_id"), ["studio_id"], unique=False)
 
+    op.create_table(
+        "conversation_states",
+        sa.Column("person_id", sa.Uuid(), nullable=False),
+        sa.Column("channel", sa.String(length=32), nullable=False),
+        sa.Column("state", sa.JSON(), nullable=False),
+        sa.Column("updated_at", domain.model.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["person_id"],
+            ["people.id"],
+            name=op.f("fk_conversation_states_person_id_people"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("person_id", "channel", name=op.f("pk_conversation_states")),
+    )
+    op.create_table(
+        "inbox",
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("channel", sa.String(length=32), nullable=False),
+        sa.Column("message_id", sa.String(length=200), nullable=False),
+        sa.Column("sender_id", sa.String(length=200), nullable=False),
+        sa.Column("person_id", sa.Uuid(), nullable=True),
+        sa.Column("text", sa.Text(), nullable=True),
+        sa.Column("reply", sa.JSON(), nullable=False),
+        sa.Column("received_at", domain.model.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["person_id"], ["people.id"], name=op.f("fk_inbox_person_id_people"), ondelete="SET NULL"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_inbox")),
+        sa.UniqueConstraint("channel", "message_id", name="uq_inbox_channel_message"),
+    )
     op.create_table(
         "link_codes",
         sa.Column("id", sa.Uuid(), nullable=False),
@@ -437,6 +467,46 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_ledger_entries_session_id"), ["session_id"], unique=False)
 
     op.create_table(
+        "notifications",
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("studio_id", sa.Uuid(), nullable=False),
+        sa.Column("recipient_id", sa.Uuid(), nullable=False),
+        sa.Column("kind", sa.String(length=48), nullable=False),
+        sa.Column("dedupe_key", sa.String(length=200), nullable=False),
+        sa.Column("text", sa.Text(), nullable=False),
+        sa.Column("options", sa.JSON(), nullable=False),
+        sa.Column("session_id", sa.Uuid(), nullable=True),
+        sa.Column("channel", sa.String(length=32), nullable=True),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("due_at", domain.model.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("next_attempt_at", domain.model.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("last_error", sa.Text(), nullable=True),
+        sa.Column("created_at", domain.model.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("sent_at", domain.model.types.UTCDateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["recipient_id"],
+            ["people.id"],
+            name=op.f("fk_notifications_recipient_id_people"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["session_id"],
+            ["sessions.id"],
+            name=op.f("fk_notifications_session_id_sessions"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["studio_id"], ["studios.id"], name=op.f("fk_notifications_studio_id_studios"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_notifications")),
+        sa.UniqueConstraint("dedupe_key", name="uq_notifications_dedupe_key"),
+    )
+    with op.batch_alter_table("notifications", schema=None) as batch_op:
+        batch_op.create_index("ix_notifications_due", ["status", "due_at"], unique=False)
+        batch_op.create_index("ix_notifications_recipient", ["recipient_id", "created_at"], unique=False)
+
+    op.create_table(
         "session_notes",
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.Column("session_id", sa.Uuid(), nullable=False),
@@ -466,6 +536,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_session_notes_session_id"))
 
     op.drop_table("session_notes")
+    with op.batch_alter_table("notifications", schema=None) as batch_op:
+        batch_op.drop_index("ix_notifications_recipient")
+        batch_op.drop_index("ix_notifications_due")
+
+    op.drop_table("notifications")
     with op.batch_alter_table("ledger_entries", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_ledger_entries_session_id"))
         batch_op.drop_index(batch_op.f("ix_ledger_entries_package_id"))
@@ -508,6 +583,8 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_link_codes_person_id"))
 
     op.drop_table("link_codes")
+    op.drop_table("inbox")
+    op.drop_table("conversation_states")
     with op.batch_alter_table("commission_statements", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_commission_statements_studio_id"))
 
