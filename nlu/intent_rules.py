@@ -72,12 +72,14 @@ WAITLIST = _re(
     r"(?:opens?|frees?|available|cancels?)\b|\bif (?:a|any) (?:spot|slot|space|opening) (?:opens|frees|comes)"
 )
 STATS_CUE = _re(
-    r"\bhow many\b|\bnumber of\b|\bcount of\b|\btotal\b|\brate\b|\brevenue\b|\bstats?\b|\bstatistics\b|"
+    r"\bhow many\b|\bnumber of\b|\bcount of\b|(?:^|\s)(?:#|no\.)\s?of\b|\bnum of\b|\btotal\b|\brate\b|\brevenue\b|\bstats?\b|\bstatistics\b|"
     r"\btop \w+|\brank|\baverage\b|\bavg\b|\bbusiest\b|\bbreakdown\b|\bpercent|\bper (?:trainer|client|location|"
     r"week|month|day|hour|weekday|type|studio|coach)\b|\bby (?:trainer|client|location|week|month|day|hour|weekday|"
     r"type|session type|studio|coach|number)\b|\bmost (?:sessions|active|no|clients|cancel)|\bhow much revenue\b|"
     r"\bincome\b|\bsales\b|\b(?:daily|weekly|monthly) (?:revenue|sessions|numbers|totals?)\b|\bwhich trainers?\b.*\bmost\b|"
     r"\bleaderboard\b|\bcompare trainers\b|\bhow did (?:we|the studio) do\b|"
+    r"\bhow (?:did|do|does|is|are|was|were) (?:each|every|all|the|my|our) (?:trainers?|coach(?:es)?|clients?|locations?|studios?)\b.{0,20}\b(?:do|doing|perform\w*|compare)\b|"
+    r"\b(?:each|every) (?:trainer|coach|location|studio)'?s? (?:validation|revenue|cancellation|no[- ]?show|session)|"
     r"\bhow (?:are|is|did|were|was) (?:we|the studio|business|the gym|things) (?:doing|going|do)\b|"
     r"\b(?:best|top|worst|busiest|most productive|most popular) (?:trainer|client|coach|day|hour|location|time)s?\b"
 )
@@ -97,7 +99,8 @@ DISPUTE = _re(
 )
 VALIDATE = _re(
     r"\b(?:confirm|validate|verify|approve|vouch)\b(?!.{0,40}\b(?:commission|statement|payout))|\bconfirming\b|"
-    r"\bvalidating\b|\byes,? (?:i|we) (?:had|did|trained|attended)\b|\b(?:it|that|the session) (?:did )?(?:happened|"
+    r"\bvalidating\b|\byes,? (?:i|we) (?:had|did|trained|attended)\b|(?<!\bnever )\b(?:did|really|definitely) (?:happen|take place)\b|"
+    r"\b(?:it|that|the session) (?:did )?(?:happened|"
     r"took place|was real)\b|\bi (?:did|really) (?:have|attend|do)\b|\bi can confirm\b|\bthat'?s (?:correct|right),? "
     r"(?:i|we) (?:had|trained)\b|\bsign off on my\b|\bi attended\b"
 )
@@ -140,7 +143,8 @@ COMMISSION = _re(
     r"\bcommissions?\b|\bearn(?:ed|ings?|ing)?\b|\bmake (?:in|this|last|so far)\b|\bmade (?:this|last|so far|in)\b|"
     r"\bhow much (?:did|do|have|will|am|has) (?:i|he|she|\w+) (?:made|make|earn|earned|get|got|paid|been paid)\b|"
     r"\bmy (?:pay|payout|paycheck|pay check|cut)\b|\bget paid\b|\bwhat (?:do|will) i get paid\b|\bpayout\b|"
-    r"\bhow much (?:money )?(?:have|did) i (?:made|make)\b"
+    r"\bhow much (?:money )?(?:have|did) i (?:made|make)\b|"
+    r"\b(?:on|off) (?:track|pace)\b(?!.*\b(?:sessions?|revenue|clients?|no[- ]?shows?|cancell?ations?|validations?)\b)"
 )
 COMMISSION_STATS = _re(
     r"\b(?:rank|top|trainers|each trainer|per trainer|by trainer|which trainer|compare trainers|who earned|leaderboard|total)\b"
@@ -148,7 +152,7 @@ COMMISSION_STATS = _re(
 BOOK = _re(
     r"\bbook|(?<!my )(?<!the )(?<!'s )(?<!your )(?<!our )(?<!their )\bschedul(?!e (?:look|for (?:today|tomorrow|this|next)))|\bset (?:me |him |her |them |\w+ )?up\b|\bsign (?:me|\w+) up\b|\bput (?:me|\w+) (?:down|in)\b|"
     r"\breserve\b|\barrange\b|\bpencil\b|\bget (?:me|\w+) (?:in|a session|booked)\b|\bi'?d like (?:a|to|an)\b|"
-    r"\bi (?:want|wanna|would like|need) (?:a|to (?:train|see|book|come|get|do)|an|another|some)\b|\bcan i (?:get|have|come|see|train|do)\b|"
+    r"\bi (?:want|wanna|would like|need) (?:a|to (?:train|see|book|come|get|do)|an|another|some)\b|\b(?:can|could|may) i (?:get|have|come|see|train|do|grab)\b|"
     r"\bput (?:a |an |the )?(?:session|appointment|class) in\b|\bsqueeze (?:me|\w+) in\b|\bfit (?:me|\w+) in\b|\bslot (?:me|\w+) in\b|\bplan (?:a|an)\b|\bnew (?:session|appointment|booking)\b|"
     r"\badd (?:a |an )?(?:session|appointment)\b|\bsee (?:\w+ )?(?:tomorrow|next|on|at)\b|\bsign up\b|\bset up\b"
 )
@@ -159,7 +163,8 @@ QUERY = _re(
     r"\bam i (?:booked|training|seeing|busy)\b|\bdo i have\b"
 )
 BARE_SESSION = _re(
-    r"^(?:an? |the |one |another |my )?(?:\w+ )?(?:session|appointment|pt|class|workout|training)s?\s+(?:with|for|w/)\s+\w+"
+    r"^(?:an? |the |one |another |my )?(?!(?:completed|cancell?ed|canceled|validated|disputed|pending|missed|upcoming|"
+    r"scheduled|past|all|any|recent|previous)\b)(?:\w+ )?(?:session|appointment|pt|class|workout|training)\s+(?:with|for|w/)\s+\w+"
 )
 QUESTION = _re(r"\?|^(?:what|which|when|who|any|do|does|did|is|are|show|list|how)\b")
 PAST_WORDS = _re(
@@ -168,6 +173,10 @@ PAST_WORDS = _re(
 )
 #: A "booking" of a time already gone is a log: "put a session in for Emma yesterday".
 BOOKED_IN_THE_PAST = _re(r"\b(?:yesterday|ago|earlier today|last night|this morning)\b")
+#: "disputed sessions for Mark": a list of sessions in that state, not a dispute.
+DISPUTED_LIST = _re(
+    r"^(?:all |any |the |my |our )?(?:\w+'s )?disputed (?:sessions|ones|appointments|bookings)\b"
+)
 LIST_CUE = _re(r"\b(?:show|list|which|what|see|view|display|give me|pull up|get me|find)\b(?<!no show)")
 
 
@@ -219,7 +228,12 @@ def classify_by_rules(text: str, role: str) -> IntentGuess | None:
         ("mark_no_show", lambda: bool(NO_SHOW.search(t))),
         (
             "dispute_session",
-            lambda: bool(DISPUTE.search(t)) and not STATS_CUE.search(t) and not LIST_CUE.search(t[:12]),
+            lambda: (
+                bool(DISPUTE.search(t))
+                and not STATS_CUE.search(t)
+                and not LIST_CUE.search(t[:12])
+                and not DISPUTED_LIST.search(t)
+            ),
         ),
         (
             "validate_session",

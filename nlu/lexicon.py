@@ -30,6 +30,20 @@ class Lexicon:
     common_words: frozenset[str]
     typo_targets: tuple[str, ...]
     abbreviations: dict[str, str]  # shorthand (lower case) -> replacement
+    real_words: frozenset[str] = frozenset()  # words never taken for a typo
+
+
+def _pattern_words() -> set[str]:
+    """The single words of `patterns.yaml`'s phrases."""
+    raw = load_yaml(DATA_DIR / "patterns.yaml")
+    return {
+        word.lower()
+        for values in raw.values()
+        for phrases in values.values()
+        for phrase in phrases
+        for word in str(phrase).split()
+        if word.isalpha()
+    }
 
 
 @cache
@@ -38,9 +52,12 @@ def lexicon() -> Lexicon:
     raw = load_yaml(DATA_DIR / "lexicon.yaml")
     abbreviations = {short.lower(): full for full, shorts in raw["abbreviations"].items() for short in shorts}
     common = {w.lower() for w in raw["common_words"]} | {w.lower() for w in STOP_WORDS}
+    # Every word of the closed vocabulary ("cancellations", "revenue", "zoom") is a word, not a name.
+    common |= _pattern_words() - {w.lower() for w in raw["name_words"]}
     return Lexicon(
         name_words=frozenset(w.lower() for w in raw["name_words"]),
         common_words=frozenset(common),
         typo_targets=tuple(dict.fromkeys(w.lower() for w in raw["typo_targets"])),
         abbreviations=abbreviations,
+        real_words=frozenset(w.lower() for w in raw.get("real_words") or ()),
     )

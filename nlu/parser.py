@@ -84,6 +84,55 @@ def _blank(text: str, spans: Sequence[tuple[int, int]]) -> str:
     return "".join(chars)
 
 
+_NOTE_ANCHOR = re.compile(r"\b(?:session|sessions|appointment|workout|class|note|notes|it)\b", re.I)
+_NOTE_LEAD = re.compile(
+    r"^(?:[\s,:;.\-\u2013\u2014]|\b(?:saying|says|that|to say|which says|and|about|re|reading)\b)+", re.I
+)
+_NEW_NAME = re.compile(
+    r"\b(?:client|customer|member)\b(?:\s*[:,\-\u2013\u2014]\s*|\s+(?:please|pls|plz|named|called|name is|is|"
+    r"profile|account|record)\b)*\s*(?P<name>[A-Za-z][A-Za-z'-]+(?:\s+[A-Za-z][A-Za-z'-]+){0,2})",
+    re.I,
+)
+
+
+_NOTE_TIME_GAP = re.compile(r"^[\s,]*(?:(?:on|at|from|for|in)\s+)?$", re.I)
+
+
+def _trailing_note(text: str, person_ends: Sequence[int], times: Sequence[Any]) -> tuple[int, str] | None:
+    """A note said without a separator ("add a note to Robin's session this morning knee is
+    much better"): the words after the person or "session" word and the time said right after
+    them, two or more; (where the note begins, the note)."""
+    ends = list(person_ends) + [m.end() for m in _NOTE_ANCHOR.finditer(text)]
+    if not ends or not _NOTE_ANCHOR.search(text):
+        return None
+    at = max(ends)
+    for m in sorted(times, key=lambda m: m.start):
+        if m.start >= at and _NOTE_TIME_GAP.match(text[at : m.start]):
+            at = m.end
+    lead = _NOTE_LEAD.match(text, at)
+    begin = lead.end() if lead else at
+    rest = text[begin:].strip().rstrip(" .!;,").strip()
+    if len(re.findall(r"[\w']+", rest)) < 2:
+        return None
+    return begin, rest
+
+
+def _new_client_name(text: str) -> str | None:
+    """The name after "new client" when no cue marked it ("new client pls - omar haddad")."""
+    from nlu.lexicon import lexicon
+
+    m = _NEW_NAME.search(text)
+    if not m:
+        return None
+    common = lexicon().common_words
+    words: list[str] = []
+    for word in m.group("name").split():
+        if word.lower() in common:
+            break
+        words.append(word)
+    return " ".join(words) or None
+
+
 class Parser:
     """Parses messages into frames. Build once (it loads spaCy and the classifier)."""
 
@@ -206,13 +255,21 @@ class Parser:
             if compare_span or COMPARE_LOOSE.search(work):
                 slots["compare_previous"] = True
 
+        # People first: a person's name ("April", "May") is never a time, so time looks past it.
+        mentions: list[Any] = []
+        tokens: list[Token] = []
+        if intent in PERSON_INTENTS:
+            tokens = [Token(t.text, t.lower_, t.idx, t.idx + len(t.text)) for t in doc]
+            mentions = find_mentions(tokens, index)
+        person_spans = [(tokens[m.start].start, tokens[m.end - 1].end) for m in mentions]
+
         # Time.
         recurrence = find_recurrence(work) if intent == "book_session" else None
         time_mentions: list[Any] = []
         time_api = _time_api() if intent in TIME_INTENTS else None
         if time_api is not None:
             direction = direction_for(intent)
-            blanked = _blank(work, [compare_span] if compare_span else [])
+            blanked = _blank(work, ([compare_span] if compare_span else []) + person_spans)
 
             def find(part: str) -> list[Any]:
                 try:
@@ -232,6 +289,12 @@ class Parser:
                     log.exception("find_times failed")
                     return []
 
+            if intent == "add_note" and "note" not in slots:
+                person_ends = [tokens[m.end - 1].end for m in mentions]
+                trailing = _trailing_note(work, person_ends, find(blanked))
+                if trailing:
+                    at, slots["note"] = trailing
+                    blanked = blanked[:at] + " " * (len(blanked) - at)
             time_mentions = find(blanked)
             if recurrence is not None:
                 slots["recurrence"] = recurrence.rule
@@ -269,9 +332,11 @@ class Parser:
 
         # People.
         if intent in PERSON_INTENTS:
-            tokens = [Token(t.text, t.lower_, t.idx, t.idx + len(t.text)) for t in doc]
-            mentions = find_mentions(tokens, index)
             slots.update(assign_roles(mentions, tokens, intent, role))
+        if intent == "add_client" and "name" not in slots:
+            name = _new_client_name(work)
+            if name:
+                slots["name"] = name
         return Frame(intent, {k: v for k, v in slots.items() if k in allowed})
 
 

@@ -45,6 +45,7 @@ PERSON_CUES = frozenset(
         "coaching",
         "coached",
         "log",
+        "note",
         "nor",
         "or",
         "by",
@@ -408,7 +409,7 @@ def _looks_named(tokens: Sequence[Token], i: int, roster: Roster) -> bool:
         return False
     if (
         prev in STRONG_CUES
-        or (roster_known and prev in PERSON_CUES | {"mark", "tell", "text", "remind"})
+        or (roster_known and prev in PERSON_CUES | {"mark", "tell", "text", "remind", "note", "notes"})
         or (prev == "is" and word != "will" and nxt not in {"a", "an", "the"})
     ):
         return True
@@ -431,6 +432,9 @@ def _looks_named(tokens: Sequence[Token], i: int, roster: Roster) -> bool:
         "do",
         "show",
     }:
+        return False
+    if word in MONTH_NAMES and not roster_known:
+        # "Approve May commissions": a capitalised month is a month unless something says name.
         return False
     return tokens[i].is_title and prev not in {"to"}
 
@@ -493,7 +497,10 @@ def find_mentions(tokens: Sequence[Token], roster: Roster) -> list[Mention]:
                 )
                 for w, p in zip(words, parts, strict=True)
             ):
-                text = " ".join(t.text for t in tokens[i : i + size])
+                texts = [t.text for t in tokens[i : i + size]]
+                if words[-1] == parts[-1] + "s" and len(parts[-1]) >= 3:
+                    texts[-1] = texts[-1][:-1]  # "chase wards package": a possessive without apostrophe
+                text = " ".join(texts)
                 mentions.append(Mention(text, i, i + size, roles, _prev(tokens, i)))
                 i += size
                 matched = True

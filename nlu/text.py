@@ -49,7 +49,13 @@ def _correct(word: str, protected: Collection[str]) -> str:
         return word
     if low in lex.abbreviations:
         return lex.abbreviations[low]
-    if len(low) < 5 or low in lex.common_words or low in lex.name_words or not low.isalpha():
+    if (
+        len(low) < 5
+        or low in lex.common_words
+        or low in lex.name_words
+        or low in lex.real_words
+        or not low.isalpha()
+    ):
         return word
     candidates = _typo_index().candidates(low)
     return candidates[0] if len(candidates) == 1 else word

@@ -186,8 +186,9 @@ _CLOCK_END = r"(?![:/.]\d)(?!\s*-\s*\d{3})"
 @rule(rf"{B}{_H}(?::(?P<m>[0-5]\d)(?::(?P<s>[0-5]\d))?)?\s*(?:ish\s*)?(?P<ap>[ap])m{E}{TZ}")
 @rule(rf"{B}{_H}:(?P<m>[0-5]\d)\s*(?P<ap>[ap]){E}{TZ}")
 @rule(rf"{B}(?:at|@)\s*{_H}(?P<ap>[ap]){E}\.?")
+@rule(rf"{B}{_H}\s+(?P<m>[0-5]\d)\s*(?P<ap>[ap])m{E}{TZ}")
 def clock_ampm(m: re.Match[str], ctx: Context) -> Atom | None:
-    """3pm, 3:30 pm, 9:01:10 am, 3:18a, at 3p, 3ish pm."""
+    """3pm, 3:30 pm, 9:01:10 am, 3:18a, at 3p, 3ish pm, 5 30 pm (speech: a space for the colon)."""
     gd = m.groupdict()
     c = _clock(
         int(gd["h"]), int(gd.get("m") or 0), int(gd["s"]) if gd.get("s") else None, _ampm(m), _tz(m), None
@@ -730,7 +731,11 @@ def _holiday_span(m: re.Match[str], ctx: Context, name: str) -> Atom | None:
     if name == "lent" and not (m.group("y") or m.group("rel") or m.group("mod")):
         return None  # "I lent him my mat": the verb, unless a year or this/next/last says otherwise
     if m.group("y") or m.group("rel"):
-        y = int(m.group("y")) if m.group("y") else ctx.today.year + {"this": 0, "next": 1, "last": -1}[m.group("rel")]
+        y = (
+            int(m.group("y"))
+            if m.group("y")
+            else ctx.today.year + {"this": 0, "next": 1, "last": -1}[m.group("rel")]
+        )
         span = holiday_span(name, y)
     else:
         mod = m.group("mod")
@@ -857,7 +862,12 @@ def this_last_next_unit(m: re.Match[str], ctx: Context) -> Atom | None:
 
 @rule(rf"{B}(?:(?:the|all|this)\s+)?(?:week|wk)(?:'?s)?{E}(?!\s+(?:of|in|ago|from|hence|before|after)\b)")
 def the_week(m: re.Match[str], ctx: Context) -> Atom | None:
-    """ "all week", "the week": this week. (weak: bare "week" is too often a duration)."""
+    """ "all week", "the week": this week. (weak: bare "week" is too often a duration).
+    Not in "day of the week", "time of the week": that names a grouping, not a period."""
+    if m.group(0).startswith("the") and re.search(
+        r"\b(?:days?|times?|hours?)\s+of\s+$", m.string[: m.start()]
+    ):
+        return None
     return _whole(m, unit_period(ctx, "week", 0), weak=not m.group(0).startswith(("all", "this", "the")))
 
 
@@ -926,6 +936,12 @@ def _month_period(ctx: Context, year: int, month: int) -> Resolved | None:
 
 
 _AMBIGUOUS_MONTHS = frozenset({"may", "mar"})
+#: A month name used as a modifier of the domain's nouns ("may commissions", "may's revenue")
+#: is a month, not the verb or a name.
+_MONTH_NOUN = re.compile(
+    r"(?:'s)?\s+(?:commissions?|commish|statements?|sessions?|revenue|earnings|payouts?|payroll|numbers|stats|"
+    r"report|bookings?|appointments?|schedule|no[- ]?shows?|cancellations?|invoices?|totals?|figures)\b"
+)
 
 
 @rule(
@@ -963,7 +979,10 @@ def month_name(m: re.Match[str], ctx: Context) -> Atom | None:
     if "beginning" in mod or "start" in mod:
         return _whole(m, _period(ctx, date(y, mo, 1), date(y, mo, 11), "day"))
     word = m.group("mon").rstrip(".")
-    weak = not (m.group("pre") or mod or m.group("y")) and word in _AMBIGUOUS_MONTHS
+    weak = (
+        not (m.group("pre") or mod or m.group("y") or _MONTH_NOUN.match(m.string, m.end()))
+        and word in _AMBIGUOUS_MONTHS
+    )
     return _whole(m, res, weak=weak)
 
 
