@@ -7,7 +7,10 @@
   SQLite file, one process.
 * ``log_session_per_s_postgres_4`` — the same with 4 worker processes on
   PostgreSQL (each with its own trainers and clients, as in a studio where
-  trainers log their own sessions: no two workers contend for one row).
+  trainers log their own sessions: no two workers contend for one row);
+  ``log_session_per_s_postgres_1`` with one, and ``cpu_busy_postgres_4`` the
+  machine's CPU use during the 4-worker run (near 1: the cores, which the
+  workers and PostgreSQL share, are what bounds it).
 * ``seed_seconds`` — bulk-loading the generated studio (200 trainers, 10,000
   clients, N sessions; COPY, not commands) into PostgreSQL.
 * ``statement_ms_p50`` — one trainer's statement for last month
@@ -118,25 +121,42 @@ def _worker(
     trainers = [SimpleNamespace(id=uuid.UUID(t), full_name="t") for t in trainer_ids]
     clients = [SimpleNamespace(id=uuid.UUID(c)) for c in client_ids]
     # warm the pool and the handler registry before the clock starts
-    store.run(SimpleNamespace(studio_id=uuid.UUID(studio_id)), lambda uow: None)  # type: ignore[arg-type]
+    store.run(SimpleNamespace(studio_id=uuid.UUID(studio_id)), lambda uow: uow.conn)  # type: ignore[arg-type]
     barrier.wait()
     began = time.time()
     log_sessions(store, uuid.UUID(studio_id), trainers, clients, count, offset_days=1 + 400 * n)
     out.put((began, time.time()))
 
 
-def bench_postgres_workers(url: str, count: int) -> float:
+def _cpu_jiffies() -> tuple[int, int]:
+    """(busy, total) CPU time of the whole machine so far (Linux /proc/stat; zeros elsewhere)."""
+    try:
+        with open("/proc/stat") as stat:
+            fields = [int(v) for v in stat.readline().split()[1:]]
+    except OSError:
+        return 0, 0
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)
+    return sum(fields) - idle, sum(fields)
+
+
+def bench_postgres_workers(url: str, count: int, workers: int = WORKERS) -> tuple[float, float]:
+    """LogSession commands per second with `workers` processes, and the machine's CPU use meanwhile (0–1).
+
+    The CPU figure tells what bounds the rate: near 1, the cores are saturated
+    (client processes and PostgreSQL backends share them); well below, the
+    workers wait — on commits (WAL flushes) or locks.
+    """
     from domain.db import make_engine
     from domain.store import Store
 
     store = Store(make_engine(url))
-    studio, trainers, clients = small_studio(store, WORKERS * 2, 200)
+    studio, trainers, clients = small_studio(store, workers * 2, 200)
     store.dispose()
     ctx = mp.get_context("spawn")
-    barrier, out = ctx.Barrier(WORKERS), ctx.Queue()
-    per = count // WORKERS
+    barrier, out = ctx.Barrier(workers + 1), ctx.Queue()
+    per = count // workers
     procs = []
-    for n in range(WORKERS):
+    for n in range(workers):
         mine = trainers[n * 2 : n * 2 + 2]
         procs.append(
             ctx.Process(
@@ -145,7 +165,7 @@ def bench_postgres_workers(url: str, count: int) -> float:
                     url,
                     str(studio.id),
                     [str(t.id) for t in mine],
-                    [str(c.id) for c in clients[n::WORKERS]],
+                    [str(c.id) for c in clients[n::workers]],
                     per,
                     n,
                     barrier,
@@ -155,11 +175,15 @@ def bench_postgres_workers(url: str, count: int) -> float:
         )
     for p in procs:
         p.start()
+    barrier.wait()  # the workers are ready: measure the machine from here
+    busy0, total0 = _cpu_jiffies()
     spans = [out.get(timeout=600) for _ in procs]
+    busy1, total1 = _cpu_jiffies()
     for p in procs:
         p.join()
     began, ended = min(s[0] for s in spans), max(s[1] for s in spans)
-    return per * WORKERS / (ended - began)
+    cpu = (busy1 - busy0) / (total1 - total0) if total1 > total0 else 0.0
+    return per * workers / (ended - began), cpu
 
 
 def p50(fn, runs: int) -> float:  # type: ignore[no-untyped-def]
@@ -243,7 +267,11 @@ def main() -> None:
         engine = make_engine(url)
         upgrade(engine)
         engine.dispose()
-        figures["log_session_per_s_postgres_4"] = round(bench_postgres_workers(url, args.log_commands), 1)
+        one, _ = bench_postgres_workers(url, args.log_commands // 2, workers=1)
+        figures["log_session_per_s_postgres_1"] = round(one, 1)
+        rate, cpu = bench_postgres_workers(url, args.log_commands, workers=WORKERS)
+        figures["log_session_per_s_postgres_4"] = round(rate, 1)
+        figures["cpu_busy_postgres_4"] = round(cpu, 2)
         figures.update(bench_reads(url, args.sessions))
     finally:
         with admin.connect() as conn:

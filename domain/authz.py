@@ -48,6 +48,7 @@ MATRIX: dict[str, dict[Role, str]] = {
     "dispute_session": {A: STUDIO, M: STUDIO, C: SELF},
     "resolve_dispute": {A: STUDIO, M: STUDIO},
     "add_note": {A: STUDIO, M: STUDIO, T: OWN_SESSIONS},
+    "join_waitlist": {A: STUDIO, M: STUDIO, T: OWN_CLIENTS, C: SELF},
     # money
     "approve_commissions": {A: STUDIO, M: STUDIO},
     "set_commission_plan": {A: STUDIO, M: STUDIO},
@@ -78,6 +79,7 @@ ACTION_WORDS = {
     "dispute_session": "dispute this session",
     "resolve_dispute": "resolve disputes",
     "add_note": "add notes to this session",
+    "join_waitlist": "put this client on a waitlist",
     "approve_commissions": "approve commissions",
     "set_commission_plan": "change commission plans",
     "view_commission": "see this trainer's commission",

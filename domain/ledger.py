@@ -13,8 +13,10 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Connection, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from domain.model import LedgerEntry, Package, TrainingSession
@@ -76,17 +78,53 @@ def package_balances(db: Session, client_id: uuid.UUID, at: datetime | None = No
     ]
 
 
-def usable_package(db: Session, client_id: uuid.UUID, at: datetime) -> Package | None:
+@dataclass(frozen=True, slots=True)
+class PackageChoice:
+    """What a new session needs of the package it draws on (a read-only value, not an ORM row)."""
+
+    id: uuid.UUID
+    price_per_session: Decimal
+    expires_at: datetime | None
+    purchased_at: datetime
+
+
+_packages, _ledger = Package.__table__, LedgerEntry.__table__
+_remaining = (
+    select(_ledger.c.package_id, func.sum(_ledger.c.delta).label("remaining"))
+    .where(_ledger.c.client_id == bindparam("client_id"))
+    .group_by(_ledger.c.package_id)
+    .subquery()
+)
+# Built once: a Core select of the columns the choice needs, with each package's remaining credits.
+_SELECT_CHOICES = (
+    select(
+        _packages.c.id,
+        _packages.c.price_per_session,
+        _packages.c.expires_at,
+        _packages.c.purchased_at,
+        func.coalesce(_remaining.c.remaining, 0),
+    )
+    .outerjoin(_remaining, _remaining.c.package_id == _packages.c.id)
+    .where(_packages.c.client_id == bindparam("client_id"))
+    .order_by(_packages.c.purchased_at, _packages.c.created_at)
+)
+
+
+def usable_package(conn: Connection, client_id: uuid.UUID, at: datetime) -> PackageChoice | None:
     """The package a session starting at `at` draws on.
 
     Usable: not expired at the session's start and with credit left. Among
     those, the one that expires first (so credits aren't lost), then the
     oldest purchase. None when there is none (the session is then a drop-in).
+    One Core query (the same sums as `package_balances`): this runs in every
+    booking and logged session.
     """
     usable = [
-        pb.package
-        for pb in package_balances(db, client_id)
-        if pb.remaining > 0 and (pb.package.expires_at is None or pb.package.expires_at > at)
+        PackageChoice(package_id, price, expires_at, purchased_at)
+        for package_id, price, expires_at, purchased_at, remaining in conn.execute(
+            _SELECT_CHOICES, {"client_id": client_id}
+        )
+        if remaining > 0 and (expires_at is None or expires_at > at)
     ]
     if not usable:
         return None
@@ -104,12 +142,20 @@ def held_by(db: Session, session_id: uuid.UUID) -> dict[uuid.UUID, int]:
     return {package_id: -int(total) for package_id, total in rows if total}
 
 
-def reconcile(db: Session, session: TrainingSession, now: datetime, new: bool = False) -> list[LedgerEntry]:
-    """Bring the ledger in line with `session.holds_credit`; returns the entries added.
+_INSERT_ENTRY = _ledger.insert()
+
+
+def reconcile(
+    db: Session, session: TrainingSession, now: datetime, new: bool = False
+) -> list[dict[str, Any]]:
+    """Bring the ledger in line with `session.holds_credit`; returns the entries added (as column values).
 
     The session should hold one credit of its package when `holds_credit` is
     true and it has a package (a drop-in holds nothing), and none anywhere else.
     `new`: the session was just created, so it holds nothing yet (saves a query).
+    The session's row must be in the database (an ORM change is flushed
+    here); the entries are written with a Core INSERT, since nothing in the
+    command reads them back as objects.
     """
     if not new:
         db.flush()
@@ -121,14 +167,17 @@ def reconcile(db: Session, session: TrainingSession, now: datetime, new: bool = 
     for package_id in sorted(set(held) | set(wanted), key=str):
         difference = held.get(package_id, 0) - wanted.get(package_id, 0)
         if difference:
-            entry = LedgerEntry(
-                package_id=package_id,
-                client_id=session.client_id,
-                session_id=session.id,
-                delta=difference,
-                reason=RELEASE if difference > 0 else HOLD,
-                created_at=now,
+            added.append(
+                {
+                    "id": uuid.uuid4(),
+                    "package_id": package_id,
+                    "client_id": session.client_id,
+                    "session_id": session.id,
+                    "delta": difference,
+                    "reason": RELEASE if difference > 0 else HOLD,
+                    "created_at": now,
+                }
             )
-            db.add(entry)
-            added.append(entry)
+    if added:
+        db.connection().execute(_INSERT_ENTRY, added[0] if len(added) == 1 else added)
     return added

@@ -13,15 +13,64 @@ policy later does not silently re-price history.
 
 from __future__ import annotations
 
+import uuid
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
 
-from domain.errors import Conflict
+from sqlalchemy import Connection, bindparam, select
+
+from domain.errors import Conflict, NotFound
 from domain.model import SessionStatus, Studio, TrainingSession
 
 S = SessionStatus
 
 
-def holds_credit(session: TrainingSession, studio: Studio) -> bool:
+@dataclass(frozen=True, slots=True)
+class StudioPolicy:
+    """The studio settings session commands read, as a plain read-only value.
+
+    Session commands need a handful of policy columns, not a tracked ORM
+    entity: loading `Studio` through the ORM costs several times a Core select
+    of these columns, on every command. It is read fresh in each unit of work
+    (no cache), so it is never stale; see `UnitOfWork.policy`.
+    """
+
+    id: uuid.UUID
+    tz: str
+    default_session_minutes: int
+    drop_in_price: Decimal
+    late_cancel_hours: int
+    late_cancel_uses_credit: bool
+    no_show_uses_credit: bool
+    allow_booking_without_credit: bool
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.tz)
+
+    @classmethod
+    def of(cls, studio: Studio) -> StudioPolicy:
+        """The policy of a loaded studio (reflects edits not yet flushed)."""
+        return cls(*(getattr(studio, name) for name in _POLICY_FIELDS))
+
+
+_POLICY_FIELDS = tuple(StudioPolicy.__dataclass_fields__)
+# The studio columns a `StudioPolicy` is made of, in its field order (other queries may select them too).
+POLICY_COLUMNS = tuple(Studio.__table__.c[name] for name in _POLICY_FIELDS)
+_SELECT_POLICY = select(*POLICY_COLUMNS).where(Studio.__table__.c.id == bindparam("studio_id"))
+
+
+def load_policy(conn: Connection, studio_id: uuid.UUID) -> StudioPolicy:
+    """One Core select of the policy columns (the statement is built once, at import)."""
+    row = conn.execute(_SELECT_POLICY, {"studio_id": studio_id}).first()
+    if row is None:
+        raise NotFound("That studio does not exist.")
+    return StudioPolicy(*row)
+
+
+def holds_credit(session: TrainingSession, studio: Studio | StudioPolicy) -> bool:
     """Whether the session, as it now stands, holds one credit.
 
     Booked, logged and validated sessions hold it; a cancellation in time
@@ -41,7 +90,7 @@ def holds_credit(session: TrainingSession, studio: Studio) -> bool:
     raise ValueError(f"unknown status {status!r}")
 
 
-def is_late_cancel(session: TrainingSession, studio: Studio, now: datetime) -> bool:
+def is_late_cancel(session: TrainingSession, studio: Studio | StudioPolicy, now: datetime) -> bool:
     """Cancelling within `late_cancel_hours` of the start (or after it) is late."""
     return session.start_at - now < timedelta(hours=studio.late_cancel_hours)
 

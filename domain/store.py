@@ -16,15 +16,16 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
 
 from domain.actor import Actor
 from domain.db import make_engine, session_factory
 from domain.errors import DoubleBooking, NotFound
 from domain.migrations.guarantees import DOUBLE_BOOKING_MARKERS
 from domain.model import Studio
+from domain.policy import StudioPolicy, load_policy
 
 T = TypeVar("T")
 Clock = Callable[[], datetime]
@@ -55,6 +56,40 @@ class UnitOfWork:
     actor: Actor
     now: datetime
     _studio: Studio | None = None
+    _policy: StudioPolicy | None = None
+    _conn: tuple[SessionTransaction, Connection] | None = None
+
+    @property
+    def conn(self) -> Connection:
+        """The connection of the current (sub)transaction, for Core statements in hot paths.
+
+        `Session.connection()` costs tens of microseconds, and a command runs
+        several Core statements; the answer is kept for as long as the same
+        transaction — or savepoint, see `execute` — is the innermost one.
+        """
+        current = self.db.get_nested_transaction() or self.db.get_transaction()
+        if self._conn is None or self._conn[0] is not current:
+            connection = self.db.connection()
+            self._conn = (self.db.get_nested_transaction() or self.db.get_transaction(), connection)  # type: ignore[assignment]
+        return self._conn[1]
+
+    @property
+    def policy(self) -> StudioPolicy:
+        """The studio's policy as a read-only value: cheap to load, for code that only reads it.
+
+        Read fresh in each unit of work, never cached across commands. Once the
+        ORM `studio` is loaded it is the source, so an edit made earlier in the
+        same transaction is seen.
+        """
+        if self._studio is not None:
+            return StudioPolicy.of(self._studio)
+        if self._policy is None:
+            self._policy = load_policy(self.conn, self.actor.studio_id)
+        return self._policy
+
+    def keep_policy(self, policy: StudioPolicy) -> None:
+        """A policy a combined query of this transaction already read (see `people_view`): `policy` returns it."""
+        self._policy = policy
 
     def execute(self, command: Any) -> Any:
         """Run a command inside this unit of work, as this actor.

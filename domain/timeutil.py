@@ -87,20 +87,26 @@ def wall_time_to_instant(day: date, at: time, tz: str | tzinfo) -> datetime:
     return value
 
 
+def clock(instant: datetime, tz: str | tzinfo) -> str:
+    """'3:00 PM' in the zone (the studio's en_US convention, as the chat replies show times)."""
+    value = in_zone(instant, tz)
+    return f"{value.hour % 12 or 12}:{value.minute:02d} {'AM' if value.hour < 12 else 'PM'}"
+
+
 def clock_range(start: datetime, end: datetime, tz: str | tzinfo) -> str:
-    """'15:00–16:00' in the zone (what refusals show people)."""
-    return f"{in_zone(start, tz):%H:%M}–{in_zone(end, tz):%H:%M}"
+    """'3:00 PM–4:00 PM' in the zone (what refusals show people)."""
+    return f"{clock(start, tz)}–{clock(end, tz)}"
 
 
 def day_words(instant: datetime, tz: str | tzinfo) -> str:
-    """'Thu 12 Mar' in the zone."""
+    """'Thu, Mar 12' in the zone."""
     value = in_zone(instant, tz)
-    return f"{value:%a} {value.day} {value:%b}"
+    return f"{value:%a}, {value:%b} {value.day}"
 
 
 def when_words(instant: datetime, tz: str | tzinfo) -> str:
-    """'Thu 12 Mar 15:00' in the zone."""
-    return f"{day_words(instant, tz)} {in_zone(instant, tz):%H:%M}"
+    """'Thu, Mar 12 at 3:00 PM' in the zone."""
+    return f"{day_words(instant, tz)} at {clock(instant, tz)}"
 
 
 def minutes(n: int) -> timedelta:

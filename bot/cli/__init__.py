@@ -19,13 +19,16 @@ def main() -> None:
 
 
 def _register() -> None:
-    from bot.cli import db, demo, nlu, people, studio
+    from bot.cli import chat, db, demo, nlu, people, studio, test
 
     main.add_command(db.db)
     main.add_command(people.people)
     main.add_command(demo.demo)
     main.add_command(nlu.nlu)
     main.add_command(studio.studio)
+    main.add_command(test.test)
+    main.add_command(chat.chat)
+    main.add_command(chat.say)
 
 
 _register()

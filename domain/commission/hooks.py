@@ -21,7 +21,10 @@ adjustment line (see domain/commission/statements.py). Computing against
 everything already recorded, rather than from this one change, keeps the sum
 right whatever the order or number of changes.
 
-Cheap when nothing is approved: one indexed lookup, no recalculation.
+Free when the session is validated neither before nor after the change
+(commissions count validated sessions only, so no month's total can move:
+no query at all — logging and booking always take this path), and cheap
+when nothing is approved: one indexed lookup, no recalculation.
 """
 
 from __future__ import annotations
@@ -36,7 +39,7 @@ from sqlalchemy import and_, or_, select
 from domain.commission import months
 from domain.commission.plans import ADJUSTMENT, ZERO
 from domain.commission.statements import earned
-from domain.model import CommissionAdjustment, CommissionLine, CommissionStatement
+from domain.model import CommissionAdjustment, CommissionLine, CommissionStatement, SessionStatus
 
 if TYPE_CHECKING:
     from domain.model import TrainingSession
@@ -74,8 +77,16 @@ def _reason(session: TrainingSession, before: dict[str, Any] | None, month: str)
     return f"{what} after {months.label(month)} was approved"[:400]
 
 
+def can_move_commissions(session: TrainingSession, before: dict[str, Any] | None) -> bool:
+    """Whether the change can alter any month's commission: only if it was or is validated."""
+    validated = SessionStatus.VALIDATED.value
+    return session.status == validated or (before is not None and before.get("status") == validated)
+
+
 def session_changed(uow: UnitOfWork, session: TrainingSession, before: dict[str, Any] | None) -> None:
     """Record adjustments for approved months this change affects (see module docstring)."""
+    if not can_move_commissions(session, before):
+        return
     db = uow.db
     pairs = _affected(session, before)
     approved = db.scalars(

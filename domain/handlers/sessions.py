@@ -3,16 +3,25 @@
 Each one: load and authorize, check the move is allowed from the session's
 status, change the row, then `finish_session_change` (credit, ledger, the one
 audit entry, commissions). Double booking is checked before the insert for a
-sentence people can read; the database constraint stays the safety net.
+sentence people can read — or, when logging, in the insert itself (the common
+case, a free trainer, in one statement), the sentence found only when it
+refused; the database constraint stays the safety net.
+
+Creating a session is the hot path (trainers log every session), so it reads
+with Core selects of just the columns it needs (`people_view`, the studio
+policy, `overlapping`, `usable_package`) and writes with Core inserts; the
+statements are built once, at import.
 """
 
 from __future__ import annotations
 
 import uuid
 from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, Row, bindparam, exists, select
+from sqlalchemy.orm import make_transient_to_detached
 
 from domain import audit
 from domain.actor import Actor
@@ -31,17 +40,23 @@ from domain.commands import (
 )
 from domain.errors import Conflict, DoubleBooking, InvalidInput, NoCredit
 from domain.handlers.common import (
+    NO_ID,
+    PersonView,
     finish_session_change,
     get_client,
     get_location,
     get_session,
     get_trainer,
-    preload_people,
+    people_view,
+    require_client,
+    require_trainer,
     touch,
+    view_of,
 )
-from domain.ledger import usable_package
+from domain.ledger import PackageChoice, usable_package
 from domain.model import (
     FREE_STATUSES,
+    Location,
     Package,
     Person,
     SessionNote,
@@ -50,7 +65,7 @@ from domain.model import (
     Studio,
     TrainingSession,
 )
-from domain.policy import is_late_cancel, require_status
+from domain.policy import StudioPolicy, holds_credit, is_late_cancel, require_status
 from domain.store import UnitOfWork, handles
 from domain.timeutil import clock_range, day_words, local_naive, to_utc, when_words
 
@@ -74,7 +89,7 @@ def require_new_session(actor: Actor, action: str, trainer_id: uuid.UUID, client
     raise refuse(action)
 
 
-def duration_of(studio: Studio, minutes: int | None) -> int:
+def duration_of(studio: Studio | StudioPolicy, minutes: int | None) -> int:
     value = studio.default_session_minutes if minutes is None else minutes
     if not isinstance(value, int) or not MIN_MINUTES <= value <= MAX_MINUTES:
         raise InvalidInput(f"A session lasts between {MIN_MINUTES} minutes and {MAX_MINUTES // 60} hours.")
@@ -89,40 +104,130 @@ def session_type_of(value: str) -> str:
         raise InvalidInput(f"“{value}” isn't a kind of session here ({kinds}).") from error
 
 
+_sessions = TrainingSession.__table__
+
+
+def _occupying(other: Any, trainer_id: Any, slot_id: Any, start: Any, end: Any, ignore_id: Any) -> list[Any]:
+    """The database's double-booking rule as a WHERE clause on `other`.
+
+    A session of the trainer, not cancelled or disputed, outside the given
+    group slot, that overlaps [start, end). Built once per statement, from
+    bind parameters.
+    """
+    return [
+        other.c.trainer_id == trainer_id,
+        # `!=` per status rather than NOT IN: a list renders the SQL anew on every run
+        *(other.c.status != status for status in FREE_STATUSES),
+        other.c.slot_id != slot_id,
+        other.c.start_at < end,
+        other.c.end_at > start,
+        # Implied by the line above, since no session lasts longer than MAX_MINUTES; it bounds the
+        # (trainer_id, start_at) index scan to a few rows instead of all the trainer's past sessions.
+        other.c.start_at > bindparam("earliest", type_=other.c.start_at.type),
+        other.c.id != ignore_id,
+    ]
+
+
+_SELECT_OVERLAP = (
+    select(
+        _sessions.c.id, _sessions.c.client_id, _sessions.c.start_at, _sessions.c.end_at, _sessions.c.status
+    )
+    .where(
+        *_occupying(
+            _sessions,
+            bindparam("trainer_id"),
+            bindparam("slot_id"),
+            bindparam("start"),
+            bindparam("end"),
+            bindparam("ignore_id"),
+        )
+    )
+    .order_by(_sessions.c.start_at)
+    .limit(1)
+    .with_for_update()
+)
+
+_INSERT_SESSION = _sessions.insert()
+# INSERT … SELECT <the new row> WHERE NOT EXISTS <a session occupying its time>: the common case
+# of logging a session (the trainer is free) in one statement instead of a check and an insert.
+_new = {column.key: bindparam(column.key, type_=column.type) for column in _sessions.c}
+_other = _sessions.alias("other")
+_INSERT_SESSION_UNLESS_BUSY = (
+    _sessions.insert()
+    .from_select(
+        list(_new),
+        select(*_new.values()).where(
+            ~exists().where(
+                *_occupying(
+                    _other, _new["trainer_id"], _new["slot_id"], _new["start_at"], _new["end_at"], _new["id"]
+                )
+            )
+        ),
+    )
+    .execution_options(preserve_rowcount=True)
+)  # an INSERT's row count is kept only when asked for
+
+
+def insert_session(uow: UnitOfWork, session: TrainingSession, unless_busy: bool = False) -> bool:
+    """Write a new session (every column set by the caller) with its credit, as one Core INSERT.
+
+    The object is built in Python, never added to the ORM session: the row
+    goes in with one statement instead of a unit-of-work flush, and the object
+    is then marked detached — what a caller got back before, once the command
+    committed. `finish_session_change(..., before=None)` completes it.
+    `unless_busy`: write nothing and return False when another session
+    occupies the trainer at that time (the caller then finds out which).
+    The database's own rule stays the guarantee either way.
+    """
+    session.holds_credit = holds_credit(session, uow.policy)
+    values = {key: getattr(session, key) for key in _new}
+    if unless_busy:
+        values["earliest"] = session.start_at - timedelta(minutes=MAX_MINUTES)
+        if uow.conn.execute(_INSERT_SESSION_UNLESS_BUSY, values).rowcount != 1:
+            return False
+    else:
+        uow.conn.execute(_INSERT_SESSION, values)
+    make_transient_to_detached(session)
+    return True
+
+
 def overlapping(
-    db: Session,
+    conn: Connection,
     trainer_id: uuid.UUID,
     start: datetime,
     end: datetime,
     slot_id: uuid.UUID,
     ignore_id: uuid.UUID | None,
-) -> TrainingSession | None:
-    """The trainer's session that occupies [start, end), outside the given group slot (the DB rule, in Python)."""
-    query = select(TrainingSession).where(
-        TrainingSession.trainer_id == trainer_id,
-        TrainingSession.status.not_in(FREE_STATUSES),
-        TrainingSession.slot_id != slot_id,
-        TrainingSession.start_at < end,
-        TrainingSession.end_at > start,
-    )
-    if ignore_id is not None:
-        query = query.where(TrainingSession.id != ignore_id)
-    return db.scalars(query.order_by(TrainingSession.start_at).limit(1).with_for_update()).first()
+) -> Row[Any] | None:
+    """The trainer's session that occupies [start, end), outside the given group slot (the DB rule, in Python).
+
+    A row (id, client_id, start_at, end_at, status), locked on PostgreSQL: the
+    callers only compare it or name it in a sentence.
+    """
+    params = {
+        "trainer_id": trainer_id,
+        "slot_id": slot_id,
+        "start": start,
+        "end": end,
+        "earliest": start - timedelta(minutes=MAX_MINUTES),
+        "ignore_id": ignore_id or NO_ID,
+    }
+    return conn.execute(_SELECT_OVERLAP, params).first()
 
 
 def refuse_double_booking(
     uow: UnitOfWork,
-    trainer: Person,
+    trainer: Person | PersonView,
     start: datetime,
     end: datetime,
     slot_id: uuid.UUID,
     ignore_id: uuid.UUID | None = None,
     offer_alternatives: bool = False,
 ) -> None:
-    taken = overlapping(uow.db, trainer.id, start, end, slot_id, ignore_id)
+    taken = overlapping(uow.conn, trainer.id, start, end, slot_id, ignore_id)
     if taken is None:
         return
-    tz = uow.studio.tz
+    tz = uow.policy.tz
     other = uow.db.get(Person, taken.client_id)
     who = other.full_name if other is not None else "a client"
     message = (
@@ -143,9 +248,9 @@ def refuse_double_booking(
     raise DoubleBooking(message, alternatives)
 
 
-def require_bookable(uow: UnitOfWork, trainer: Person, start: datetime, end: datetime) -> None:
+def require_bookable(uow: UnitOfWork, trainer: Person | PersonView, start: datetime, end: datetime) -> None:
     """A future time inside the trainer's working hours (when set) and outside their time off."""
-    tz = uow.studio.tz
+    tz = uow.policy.tz
     if start <= uow.now:
         raise InvalidInput(
             f"{when_words(start, tz)} has already passed; log the session instead of booking it."
@@ -162,7 +267,9 @@ def require_bookable(uow: UnitOfWork, trainer: Person, start: datetime, end: dat
         )
 
 
-def group_slot(uow: UnitOfWork, slot_id: uuid.UUID, trainer: Person, start: datetime, end: datetime) -> None:
+def group_slot(
+    uow: UnitOfWork, slot_id: uuid.UUID, trainer: Person | PersonView, start: datetime, end: datetime
+) -> None:
     """Joining a group class: the slot's other sessions must be the same trainer and time."""
     other = uow.db.scalars(
         select(TrainingSession)
@@ -184,18 +291,19 @@ def group_slot(uow: UnitOfWork, slot_id: uuid.UUID, trainer: Person, start: date
 
 
 def price_and_package(
-    uow: UnitOfWork, client: Person, start: datetime, booking: bool
-) -> tuple[Package | None, object]:
+    uow: UnitOfWork, client: Person | PersonView, start: datetime, booking: bool
+) -> tuple[PackageChoice | None, Decimal]:
     """The package the session draws on and its price snapshot; a drop-in when there is no credit."""
-    package = usable_package(uow.db, client.id, start)
+    package = usable_package(uow.conn, client.id, start)
     if package is not None:
         return package, package.price_per_session
-    if booking and not uow.studio.allow_booking_without_credit:
+    policy = uow.policy
+    if booking and not policy.allow_booking_without_credit:
         raise NoCredit(
-            f"{client.full_name} has no session credits left for {day_words(start, uow.studio.tz)}; "
+            f"{client.full_name} has no session credits left for {day_words(start, policy.tz)}; "
             "sell a package first."
         )
-    return None, uow.studio.drop_in_price
+    return None, policy.drop_in_price
 
 
 # --- creating sessions --------------------------------------------------------------------------
@@ -204,8 +312,8 @@ def price_and_package(
 def _create(
     uow: UnitOfWork,
     action: str,
-    trainer: Person,
-    client: Person,
+    trainer: Person | PersonView,
+    client: Person | PersonView,
     start: datetime,
     minutes: int,
     session_type: str,
@@ -213,14 +321,16 @@ def _create(
     location_id: uuid.UUID | None,
     slot_id: uuid.UUID | None,
     substitute_for_id: uuid.UUID | None,
-    overlap_checked: bool = False,
-) -> TrainingSession:
+    unless_busy: bool = False,
+) -> TrainingSession | None:
+    """Insert a new session. `unless_busy`: None instead when the trainer is busy then (see `insert_session`);
+    otherwise the overlap is checked first, for a sentence (and free slots when booking)."""
     end = start + timedelta(minutes=minutes)
     session_id = uuid.uuid4()
     slot = slot_id or session_id
     if slot_id is not None:
         group_slot(uow, slot_id, trainer, start, end)
-    if not overlap_checked:
+    if not unless_busy:
         refuse_double_booking(uow, trainer, start, end, slot, offer_alternatives=action == "book_session")
     package, price = price_and_package(uow, client, start, booking=action == "book_session")
     session = TrainingSession(
@@ -232,7 +342,7 @@ def _create(
         slot_id=slot,
         start_at=start,
         end_at=end,
-        start_local=local_naive(start, uow.studio.tz),
+        start_local=local_naive(start, uow.policy.tz),
         duration_minutes=minutes,
         session_type=session_type,
         status=status,
@@ -241,12 +351,40 @@ def _create(
         package_id=package.id if package else None,
         late_cancel=False,
         dispute_upheld=None,
+        cancel_reason=None,
         created_by_id=uow.actor.person_id,
         created_via=uow.actor.channel,
         created_at=uow.now,
+        updated_by_id=None,
+        updated_via=None,
+        updated_at=None,
+        validated_at=None,
+        validated_by_id=None,
     )
-    uow.db.add(session)
-    return session
+    return session if insert_session(uow, session, unless_busy) else None
+
+
+def _log_booking(
+    uow: UnitOfWork,
+    booked: TrainingSession,
+    trainer: PersonView,
+    cmd: LogSession,
+    kind: str,
+    substitute: uuid.UUID | None,
+    location: Location | None,
+) -> None:
+    """Turn the booking being logged into the logged session (its duration may change)."""
+    booked.status = S.PENDING_VALIDATION
+    booked.session_type = kind
+    booked.substitute_for_id = substitute or booked.substitute_for_id
+    if location is not None:
+        booked.location_id = location.id
+    if cmd.duration_minutes is not None and cmd.duration_minutes != booked.duration_minutes:
+        minutes = duration_of(uow.policy, cmd.duration_minutes)
+        end = booked.start_at + timedelta(minutes=minutes)
+        refuse_double_booking(uow, trainer, booked.start_at, end, booked.slot_id, booked.id)
+        booked.duration_minutes, booked.end_at = minutes, end
+    touch(uow, booked)
 
 
 @handles(LogSession)
@@ -258,62 +396,49 @@ def log_session(uow: UnitOfWork, cmd: LogSession) -> TrainingSession:
     A past session with no credit left is still recorded, at the drop-in price.
     """
     require_new_session(uow.actor, "log_session", cmd.trainer_id, cmd.client_id)
-    people = preload_people(uow, cmd.trainer_id, cmd.client_id, cmd.substitute_for_id)  # noqa: F841
-    trainer, client = get_trainer(uow, cmd.trainer_id), get_client(uow, cmd.client_id)
+    people = people_view(uow, cmd.trainer_id, cmd.client_id, cmd.substitute_for_id)
+    trainer = require_trainer(view_of(uow, people, cmd.trainer_id, "trainer"))
+    client = require_client(view_of(uow, people, cmd.client_id, "client"))
+    policy = uow.policy
     start = to_utc(cmd.start, "start")
     if start > uow.now:
         raise InvalidInput(
-            f"{when_words(start, uow.studio.tz)} hasn't happened yet; book the session instead of logging it."
+            f"{when_words(start, policy.tz)} hasn't happened yet; book the session instead of logging it."
         )
     kind = session_type_of(cmd.session_type)
     substitute = None
     if cmd.substitute_for_id is not None:
-        substitute = get_trainer(uow, cmd.substitute_for_id).id
+        substitute = require_trainer(view_of(uow, people, cmd.substitute_for_id, "trainer")).id
         if substitute == trainer.id:
             raise InvalidInput("A trainer can't cover for themselves.")
     location = get_location(uow, cmd.location_id)
-    minutes = duration_of(uow.studio, cmd.duration_minutes)
-    # One query serves both purposes: the booking being logged, or a real double booking.
-    taken = overlapping(uow.db, trainer.id, start, start + timedelta(minutes=minutes), uuid.uuid4(), None)
-    booked = None
-    if taken is not None:
-        if (taken.client_id, taken.start_at, taken.status) == (client.id, start, S.SCHEDULED):
-            booked = taken
+    minutes = duration_of(policy, cmd.duration_minutes)
+    end = start + timedelta(minutes=minutes)
+    where = location.id if location else None
+
+    def insert(unless_busy: bool) -> TrainingSession | None:
+        return _create(
+            uow, "log_session", trainer, client, start, minutes, kind, S.PENDING_VALIDATION, where, None, substitute,
+            unless_busy=unless_busy,
+        )  # fmt: skip
+
+    # The common case in one statement: the trainer is free, the session goes in.
+    before = None
+    session = insert(unless_busy=True)
+    if session is None:
+        # Busy: the booking being logged, or a real double booking.
+        taken = overlapping(uow.conn, trainer.id, start, end, uuid.uuid4(), None)
+        logging_the_booking = taken is not None and (taken.client_id, taken.start_at, taken.status) == (
+            client.id, start, S.SCHEDULED
+        )  # fmt: skip
+        if logging_the_booking:
+            session = get_session(uow, taken.id)
+            before = audit.snapshot(session)
+            _log_booking(uow, session, trainer, cmd, kind, substitute, location)
         else:
-            refuse_double_booking(uow, trainer, start, start + timedelta(minutes=minutes), uuid.uuid4())
-    if booked is not None:
-        before = audit.snapshot(booked)
-        booked.status = S.PENDING_VALIDATION
-        booked.session_type = kind
-        booked.substitute_for_id = substitute or booked.substitute_for_id
-        if location is not None:
-            booked.location_id = location.id
-        if cmd.duration_minutes is not None and cmd.duration_minutes != booked.duration_minutes:
-            minutes = duration_of(uow.studio, cmd.duration_minutes)
-            refuse_double_booking(
-                uow, trainer, start, start + timedelta(minutes=minutes), booked.slot_id, booked.id
-            )
-            booked.duration_minutes, booked.end_at = minutes, start + timedelta(minutes=minutes)
-        touch(uow, booked)
-        session = booked
-    else:
-        before = None
-        session = _create(
-            uow,
-            "log_session",
-            trainer,
-            client,
-            start,
-            minutes,
-            kind,
-            S.PENDING_VALIDATION,
-            location.id if location else None,
-            None,
-            substitute,
-            overlap_checked=True,
-        )
+            refuse_double_booking(uow, trainer, start, end, uuid.uuid4())
+            session = insert(unless_busy=False)  # freed meanwhile by another transaction: insert after all
     if cmd.note and cmd.note.strip():
-        uow.db.flush()
         uow.db.add(
             SessionNote(
                 session_id=session.id,
@@ -330,10 +455,11 @@ def log_session(uow: UnitOfWork, cmd: LogSession) -> TrainingSession:
 def book_session(uow: UnitOfWork, cmd: BookSession) -> TrainingSession:
     """Book a future session: working hours, time off, double booking and credit are checked."""
     require_new_session(uow.actor, "book_session", cmd.trainer_id, cmd.client_id)
-    people = preload_people(uow, cmd.trainer_id, cmd.client_id)  # noqa: F841
-    trainer, client = get_trainer(uow, cmd.trainer_id), get_client(uow, cmd.client_id)
+    people = people_view(uow, cmd.trainer_id, cmd.client_id)
+    trainer = require_trainer(view_of(uow, people, cmd.trainer_id, "trainer"))
+    client = require_client(view_of(uow, people, cmd.client_id, "client"))
     start = to_utc(cmd.start, "start")
-    minutes = duration_of(uow.studio, cmd.duration_minutes)
+    minutes = duration_of(uow.policy, cmd.duration_minutes)
     kind = session_type_of(cmd.session_type)
     location = get_location(uow, cmd.location_id)
     require_bookable(uow, trainer, start, start + timedelta(minutes=minutes))

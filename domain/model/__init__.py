@@ -16,6 +16,7 @@ from domain.model.sessions import (
     TrainingSession,
 )
 from domain.model.studio import Location, Studio
+from domain.model.waitlist import WaitlistEntry, WaitlistStatus
 
 __all__ = [
     "COMPLETED_STATUSES",
@@ -44,6 +45,8 @@ __all__ = [
     "Studio",
     "TimeOff",
     "TrainingSession",
+    "WaitlistEntry",
+    "WaitlistStatus",
     "WorkingHours",
     "utcnow",
 ]

@@ -36,6 +36,7 @@ from domain.commands import (
 )
 from domain.model import Role
 from domain.store import Store
+from domain.waitlist import JoinWaitlist
 
 NY = ZoneInfo("America/New_York")
 
@@ -76,6 +77,7 @@ COMMANDS: dict[str, Any] = {
     "dispute_session": lambda w: DisputeSession(w["pending"], "wrong day"),
     "resolve_dispute": lambda w: ResolveDispute(w["disputed"], upheld=True),
     "add_note": lambda w: AddNote(w["pending"], "good squat depth"),
+    "join_waitlist": lambda w: JoinWaitlist(w["emma"].id, w["sarah"].id, ny(2026, 3, 18, 7)),
 }
 
 # What each command's audit entry names.
@@ -90,4 +92,5 @@ ENTITY = {
     "tag_client": "client_tag",
     "sell_package": "package",
     "add_note": "session_note",
+    "join_waitlist": "waitlist_entry",
 }

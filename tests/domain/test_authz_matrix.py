@@ -49,6 +49,7 @@ EXPECTED = {
     "dispute_session": (Y, Y, N, N, Y, N),
     "resolve_dispute": (Y, Y, N, N, N, N),
     "add_note": (Y, Y, Y, N, N, N),
+    "join_waitlist": (Y, Y, Y, N, Y, N),
 }
 
 

@@ -310,7 +310,7 @@ def test_double_booking_is_refused_with_a_sentence_and_alternatives(store, cast)
         store.execute(
             actor(cast["sarah"]), BookSession(cast["sarah"].id, cast["john"].id, ny(2026, 3, 13, 15, 30))
         )
-    assert "Sarah Lee already has a session 15:00–16:00 with Emma Wilson" in str(refused.value)
+    assert "Sarah Lee already has a session 3:00 PM–4:00 PM with Emma Wilson" in str(refused.value)
     alternatives = refused.value.alternatives
     assert alternatives, "a refused booking offers the trainer's nearest free slots"
     assert all(a.tzinfo is not None for a in alternatives)
@@ -325,7 +325,7 @@ def test_double_booking_is_refused_with_a_sentence_and_alternatives(store, cast)
 
 def test_logging_over_another_session_is_a_double_booking(store, cast):
     store.execute(actor(cast["sarah"]), LogSession(cast["sarah"].id, cast["emma"].id, ny(2026, 3, 10, 9)))
-    with pytest.raises(DoubleBooking, match="09:00–10:00 with Emma Wilson"):
+    with pytest.raises(DoubleBooking, match="9:00 AM–10:00 AM with Emma Wilson"):
         store.execute(
             actor(cast["sarah"]), LogSession(cast["sarah"].id, cast["john"].id, ny(2026, 3, 10, 9, 45))
         )
@@ -373,7 +373,7 @@ def test_working_hours_and_time_off_limit_bookings(store, cast):
     give_package(store, cast["emma"], 5)
     set_hours(store, cast["sarah"], [(4, time(9), time(17))])  # Fridays 09:00–17:00
     sarah = actor(cast["sarah"])
-    with pytest.raises(Conflict, match="Sarah Lee doesn't work 17:00–18:00 on Fri 13 Mar"):
+    with pytest.raises(Conflict, match="Sarah Lee doesn't work 5:00 PM–6:00 PM on Fri, Mar 13"):
         store.execute(sarah, BookSession(cast["sarah"].id, cast["emma"].id, ny(2026, 3, 13, 17)))
     with pytest.raises(Conflict, match="doesn't work"):
         store.execute(

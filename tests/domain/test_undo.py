@@ -59,7 +59,7 @@ def test_undo_a_booking_cancels_it_and_releases_the_credit(store, cast):
     )
     assert credits(store, cast["emma"]) == 4
     result = store.execute(actor(cast["sarah"]), U())
-    assert "undone booking Emma Wilson's session with Sarah Lee on Fri 13 Mar 15:00" in result.summary
+    assert "undone booking Emma Wilson's session with Sarah Lee on Fri, Mar 13 at 3:00 PM" in result.summary
     undone = row(store, TrainingSession, s.id)
     assert (undone.status, undone.cancel_reason, undone.holds_credit) == ("cancelled", "undone", False)
     assert credits(store, cast["emma"]) == 5
@@ -128,7 +128,7 @@ def test_undo_that_would_double_book_is_refused(store, cast):
     store.execute(sarah, CancelSession(s.id))
     store.execute(actor(cast["manager"]), BookSession(cast["sarah"].id, cast["john"].id, ny(2026, 3, 13, 15)))
     with pytest.raises(
-        DoubleBooking, match="can't undo that: Sarah Lee now has a session 15:00–16:00 with John"
+        DoubleBooking, match="can't undo that: Sarah Lee now has a session 3:00 PM–4:00 PM with John"
     ):
         store.execute(sarah, U())
 

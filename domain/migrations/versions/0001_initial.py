@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-24 03:26:53.952391
+Create Date: 2026-11-24 03:30:19.757037
 """
 
 from __future__ import annotations
@@ -297,6 +297,42 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_time_off_trainer_id"), ["trainer_id"], unique=False)
 
     op.create_table(
+        "waitlist_entries",
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("studio_id", sa.Uuid(), nullable=False),
+        sa.Column("client_id", sa.Uuid(), nullable=False),
+        sa.Column("trainer_id", sa.Uuid(), nullable=True),
+        sa.Column("desired_start", domain.model.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("period_start", domain.model.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("period_end", domain.model.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("created_by_id", sa.Uuid(), nullable=True),
+        sa.Column("created_at", domain.model.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["client_id"], ["people.id"], name=op.f("fk_waitlist_entries_client_id_people")
+        ),
+        sa.ForeignKeyConstraint(
+            ["created_by_id"], ["people.id"], name=op.f("fk_waitlist_entries_created_by_id_people")
+        ),
+        sa.ForeignKeyConstraint(
+            ["studio_id"],
+            ["studios.id"],
+            name=op.f("fk_waitlist_entries_studio_id_studios"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["trainer_id"], ["people.id"], name=op.f("fk_waitlist_entries_trainer_id_people")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_waitlist_entries")),
+    )
+    with op.batch_alter_table("waitlist_entries", schema=None) as batch_op:
+        batch_op.create_index("ix_waitlist_entries_client", ["client_id", "created_at"], unique=False)
+        batch_op.create_index(batch_op.f("ix_waitlist_entries_studio_id"), ["studio_id"], unique=False)
+        batch_op.create_index(
+            "ix_waitlist_entries_trainer_status", ["trainer_id", "status", "created_at"], unique=False
+        )
+
+    op.create_table(
         "working_hours",
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.Column("trainer_id", sa.Uuid(), nullable=False),
@@ -568,6 +604,12 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_working_hours_trainer_id"))
 
     op.drop_table("working_hours")
+    with op.batch_alter_table("waitlist_entries", schema=None) as batch_op:
+        batch_op.drop_index("ix_waitlist_entries_trainer_status")
+        batch_op.drop_index(batch_op.f("ix_waitlist_entries_studio_id"))
+        batch_op.drop_index("ix_waitlist_entries_client")
+
+    op.drop_table("waitlist_entries")
     with op.batch_alter_table("time_off", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_time_off_trainer_id"))
 
