@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING, Protocol
 
 from sqlalchemy import func, or_, select
 
-from bot.conversations.audio import audio_mime
 from bot.messages import Incoming, Option, Reply
 from domain.actor import Actor
 from domain.commands import LinkIdentity
@@ -210,4 +209,7 @@ class TerminalSession:
             audio = path.read_bytes()
         except OSError as error:
             raise TerminalError(f"I can't read {path}: {error.strerror}.") from error
+        # Imported here: `bot.conversations` loads the conversation-test runner, which a text turn never needs.
+        from bot.conversations.audio import audio_mime
+
         return self._send(audio=audio, audio_mime=audio_mime(path))

@@ -44,6 +44,9 @@ class Incoming:
     press: str | None = None
     audio: bytes | None = None
     audio_mime: str | None = None
+    # The sender's e-mail address as the platform vouches for it (Slack's users.info); used only
+    # on first contact, to link an unknown sender to the studio's person with that address.
+    sender_email: str | None = None
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ import re
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from sqlalchemy import func, select
 
@@ -194,8 +195,12 @@ EXACT, HANDLE, FULL_NICK, FIRST_LAST_INITIAL, FIRST, LAST, NICK, TYPO, PARTIAL =
 _WORD = re.compile(r"[a-z0-9]+(?:['’-][a-z0-9]+)*")
 
 
+@lru_cache(maxsize=4096)
 def norm(text: str) -> str:
-    """Lower case, possessives and punctuation gone: "John's" -> "john", "O'Neil" kept."""
+    """Lower case, possessives and punctuation gone: "John's" -> "john", "O'Neil" kept.
+
+    Memoised: the same few hundred names are normalised for every mention of every message.
+    """
     text = text.lower().strip()
     text = re.sub(r"['’]s\b", "", text)
     text = re.sub(r"s['’](?=\s|$)", "s", text)
@@ -234,16 +239,27 @@ def _edits(a: str, b: str, limit: int) -> int:
     return prev[-1]
 
 
-def score(mention: str, person: PersonLike) -> int:
-    """How well a normalised mention names a person (0: not at all)."""
-    full = norm(person.full_name)
-    words = full.split()
+@lru_cache(maxsize=4096)
+def _name_forms(full_name: str, handle: str) -> tuple[str, tuple[str, ...], tuple[str, str]]:
+    """A person's name as `score` compares it: normalised, its words, the handle's two forms."""
+    full = norm(full_name)
+    return full, tuple(full.split()), (handle.lower(), norm(handle.replace(".", " ")))
+
+
+def score(mention: str, person: PersonLike, *, typos: bool = True) -> int:
+    """How well a normalised mention names a person (0: not at all).
+
+    The checks run from the best score down, so the first that holds is the score.
+    `typos=False` skips the (costly) typo checks: the result is exact whenever it
+    is above TYPO + 5, the best a typo can score.
+    """
+    full, words, handles = _name_forms(person.full_name, person.handle or "")
     said = mention.split()
     if not said or not words:
         return 0
     if mention == full:
         return EXACT
-    if mention == (person.handle or "").lower() or mention == norm(person.handle.replace(".", " ")):
+    if mention in handles:
         return HANDLE
     first, last = words[0], words[-1]
     if len(said) >= 2:
@@ -252,6 +268,8 @@ def score(mention: str, person: PersonLike) -> int:
             return FULL_NICK
         if nick_match(s_first, first) and len(s_last) <= 2 and last.startswith(s_last):
             return FIRST_LAST_INITIAL
+        if not typos:
+            return 0
         if s_first == first and _typo(s_last, last) or _typo(s_first, first) and s_last == last:
             return TYPO + 5
         if _typo(mention, full):
@@ -264,7 +282,7 @@ def score(mention: str, person: PersonLike) -> int:
         return LAST
     if nick_match(word, first):
         return NICK
-    if _typo(word, first) or (len(words) > 1 and _typo(word, last)):
+    if typos and (_typo(word, first) or (len(words) > 1 and _typo(word, last))):
         return TYPO
     if len(word) >= 3 and first.startswith(word):
         return PARTIAL
@@ -297,8 +315,13 @@ def resolve(mention: str, people: Sequence[PersonLike], role: Role | str | None 
         pools.append([p for p in people if wanted in p.roles])
     pools.append(people)
     for pool in pools:
-        scored = [(score(said, p), p) for p in pool]
+        # Most mentions name someone exactly, by first name or by nickname: score without the
+        # typo checks first, and pay for them only when nothing scored above what a typo can.
+        scored = [(score(said, p, typos=False), p) for p in pool]
         best = max((s for s, _ in scored), default=0)
+        if best <= TYPO + 5:
+            scored = [(score(said, p), p) for p in pool]
+            best = max((s for s, _ in scored), default=0)
         if best > 0:
             top = [p for s, p in scored if s == best]
             if len(top) == 1:

@@ -24,12 +24,15 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
 from zoneinfo import ZoneInfo
 
+from sqlalchemy.orm import joinedload, lazyload
+
 from bot import format as fmt
 from bot.dialogue.state import DialogueState, Pending
 from bot.messages import Attachment, Incoming, Option, Reply
 from bot.people import Known, Resolution, resolve, visible_people
 from domain import notifications
 from domain.actor import Actor
+from domain.commands import AddPerson, Undo, UpdatePerson
 from domain.errors import NotFound
 from domain.model import Person, Role, Studio
 from domain.store import UnitOfWork
@@ -41,6 +44,10 @@ T = TypeVar("T")
 
 # Prefix of a person slot already resolved to an id (set when an option is chosen).
 ID_PREFIX = "id:"
+
+# Commands that may change the names, links or status the name resolver reads without adding a
+# person (a new person changes the people fingerprint): the engine drops its roster cache after them.
+PEOPLE_COMMANDS = (AddPerson, UpdatePerson, Undo)
 
 
 class Ask(Exception):
@@ -72,8 +79,11 @@ class Turn:
         self.text: str = message.text or ""
         self._people: list[Known] | None = None
         self._savepoint: Any = None
-        self.changed = False  # a command ran this turn (the engine's people cache is refreshed)
+        self.changed = False  # a command ran this turn
+        self.people_changed = False  # a command that may rename or retire someone ran (see PEOPLE_COMMANDS)
         self.undo_note: str | None = None
+        # The studio's people fingerprint as read with the sender (saves a query), if it was.
+        self.people_fingerprint: tuple[object, ...] | None = None
 
     # --- who, where, when ---------------------------------------------------------------------
 
@@ -121,6 +131,8 @@ class Turn:
         """Run a domain command in this message's transaction (a refusal raises SpotterError, changing nothing)."""
         self.begin_changes()
         self.changed = True
+        if isinstance(command, PEOPLE_COMMANDS):
+            self.people_changed = True
         return self.uow.execute(command)
 
     def begin_changes(self) -> None:
@@ -143,7 +155,10 @@ class Turn:
         return fn(self.uow, *args, **kwargs)
 
     def get_person(self, person_id: uuid.UUID) -> Person | None:
-        person = self.uow.db.get(Person, person_id)
+        # One query: roles joined, tags only if a handler reads them (selectin loads cost a query each).
+        person = self.uow.db.get(
+            Person, person_id, options=[lazyload(Person.tag_rows), joinedload(Person.role_rows)]
+        )
         return person if person is not None and person.studio_id == self.actor.studio_id else None
 
     # --- people ------------------------------------------------------------------------------
@@ -153,7 +168,11 @@ class Turn:
         """The active people the speaker may name (light records: id, full_name, handle, roles,
         primary_trainer_id, first_name; loaded once per message). `get_person(id)` gives the row."""
         if self._people is None:
-            self._people = visible_people(self.uow, self.speaker, self.engine.studio_people(self.uow))
+            # After a change this turn the fingerprint read at the start may be stale: read it again.
+            fingerprint = None if self.changed else self.people_fingerprint
+            self._people = visible_people(
+                self.uow, self.speaker, self.engine.studio_people(self.uow, fingerprint)
+            )
         return self._people
 
     def resolve(self, mention: str, role: Role | str | None = None) -> Resolution:

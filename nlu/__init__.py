@@ -19,11 +19,15 @@ if TYPE_CHECKING:
 __all__ = ["Frame", "Parser", "load_parser"]
 
 
-def load_parser() -> Parser:
-    """The process's parser, built on first use (load once, parse many)."""
+def load_parser(*, eager: bool = True) -> Parser:
+    """The process's parser, built on first use (load once, parse many).
+
+    `eager=False` for a process that parses a message or two and exits: the classifier
+    loads only if a message needs it, and nothing is warmed up.
+    """
     from nlu.parser import load_parser as _load
 
-    return _load()
+    return _load(eager=eager)
 
 
 def __getattr__(name: str) -> Any:

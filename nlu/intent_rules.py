@@ -18,13 +18,15 @@ def _re(pattern: str) -> re.Pattern[str]:
 
 # ---- conversation control and small talk (short messages only) -----------------------------
 AFFIRM = _re(
-    r"^(?:yes|yeah|yea|yep|yup|yah|ya|sure|correct|right|exactly|ok|okay|k|affirmative|absolutely|definitely|"
+    r"^(?:ye+s+|yeah+|yea|yep+|yup+|yah|ya+|yas+|sure+|ok+ay|okk+|okie|oki|okey|kk|k+|ya sure|yeah sure|sure thing|"
+    r"yes+ (?:please|sir|ma'?am)|aye|affirm|roger|si|oui|cool|awesome|sweet|works for me|👍|👌|✅|✔️?|yes|yeah|yea|yep|yup|yah|ya|sure|correct|right|exactly|ok|okay|k|affirmative|absolutely|definitely|"
     r"of course|sounds good|that'?s (?:right|correct|it|fine|good|perfect)|that works|perfect|great|confirm(?:ed)?|"
     r"go ahead|do it|please do|yes please|looks good|all good|fine|alright|all right|that'?s the one|indeed|"
     r"correctamundo|bingo|uh huh|mhm|totally|you got it|good|agreed|right on|for sure|yes sir|y)\b"
 )
 DENY = _re(
-    r"^(?:no|nope|nah|not really|negative|wrong|incorrect|not quite|not right|that'?s (?:wrong|not right|incorrect|"
+    r"^(?:no+|nope+|nah+|naw|nay|nop|no+pe|not at all|not really|no thx|no ty|no sorry|sorry no|👎|❌|"
+    r"no|nope|nah|not really|negative|wrong|incorrect|not quite|not right|that'?s (?:wrong|not right|incorrect|"
     r"not it|not correct)|no way|not that|neither|none of (?:those|them|these)|n|no thanks|no thank you|"
     r"that is (?:wrong|not right|incorrect)|absolutely not|definitely not|nah mate|no no)\b"
 )
@@ -108,7 +110,8 @@ NOTE = _re(r"\bnotes?\b|\bjot down\b|\bwrite down\b|\bremark\b|\bcomment\b|\bann
 LOG = _re(
     r"\blog|\brecord|\bi (?:just )?(?:did|had|trained|taught|ran|finished|completed|coached|worked out with)\b|"
     r"\b(?:just )?(?:did|had|finished|completed|wrapped up) (?:a |an |my |the |our |\d+|half|an hour)|"
-    r"\btrained (?:with )?\w+ (?:today|yesterday|this|last|at|on|for)|\bjust trained\b|\bwe (?:did|had|trained)\b|"
+    r"\btrained (?:with )?\w+ (?:today|yesterday|this|last|at|on|for)|\bjust trained\b|"
+    r"\bjust (?:finished|wrapped up|wrapped|did|had|done) (?:with|w/)\b|\b(?:finished|done) (?:with|w/) \w+,? \d|\bwe (?:did|had|trained)\b|"
     r"\benter (?:a |an )?session\b|\bmark (?:a |the |my )?session (?:as )?(?:done|complete)|\bsession (?:done|complete|"
     r"completed|finished) with\b|\bput down (?:a )?session\b|\badd (?:a |an )?(?:past |completed )?session\b.*\b(?:"
     r"yesterday|ago|earlier|this morning|last|today at)\b"
@@ -171,8 +174,11 @@ PAST_WORDS = _re(
     r"\b(?:yesterday|ago|earlier|this morning|last (?:night|mon|tue|wed|thu|fri|sat|sun)\w*|just|done|finished|completed|"
     r"went|was|were|had|did)\b"
 )
-#: A "booking" of a time already gone is a log: "put a session in for Emma yesterday".
+#: A "booking" of a time already gone is a log: "put a session in for Emma yesterday"...
 BOOKED_IN_THE_PAST = _re(r"\b(?:yesterday|ago|earlier today|last night|this morning)\b")
+#: ...unless a booking verb says so: "book Emma yesterday at 5" stays a booking (the engine
+#: refuses the past time politely rather than logging a session nobody asked to log).
+EXPLICIT_BOOKING = _re(r"\b(?:book(?:s|ed|ing)?|re-?book\w*|schedul\w*|reserv\w*|pencil\w*)\b")
 #: "disputed sessions for Mark": a list of sessions in that state, not a dispute.
 DISPUTED_LIST = _re(
     r"^(?:all |any |the |my |our )?(?:\w+'s )?disputed (?:sessions|ones|appointments|bookings)\b"
@@ -197,7 +203,13 @@ def classify_by_rules(text: str, role: str) -> IntentGuess | None:
     original = text.lower().strip()
     t = re.sub(r"^(?:hey|hi|hello|ok|okay|so|um|uh|oh|please|pls|yo)\b[,!.]*\s+(?=\w)", "", original)
     if not re.search(r"[a-z]", t):
-        return IntentGuess("help", "question-mark") if re.fullmatch(r"\?+", t) else None
+        if re.fullmatch(r"\?+", t):
+            return IntentGuess("help", "question-mark")
+        if re.fullmatch(r"[\s!.]*(?:[👍👌✅✔🙆]\ufe0f?[\s!.]*)+", t):
+            return IntentGuess("affirm", "emoji")
+        if re.fullmatch(r"[\s!.]*(?:[👎❌✖🙅]\ufe0f?[\s!.]*)+", t):
+            return IntentGuess("deny", "emoji")
+        return None
 
     def guess(intent: str, rule: str) -> IntentGuess:
         return IntentGuess(intent, rule)
@@ -206,8 +218,10 @@ def classify_by_rules(text: str, role: str) -> IntentGuess | None:
         (UNDO, "undo", 12),
         (STOP, "stop", 8),
     ]
+    # "stop, leave it", "ok never mind": a control word, then the control phrase.
+    bare = re.sub(r"^(?:(?:stop|no|nah|ok|okay|oh|ugh|hmm|actually|wait)\b[\s,.!]*)+(?=\w)", "", t)
     for pattern, intent, limit in control:
-        if pattern.search(t) and _short(t, limit):
+        if (pattern.search(t) or pattern.search(bare)) and _short(t, limit):
             return guess(intent, intent)
 
     checks: list[tuple[str, Callable[[], bool]]] = [
@@ -272,6 +286,7 @@ def classify_by_rules(text: str, role: str) -> IntentGuess | None:
                 intent == "book_session"
                 and role in {"trainer", "manager", "admin"}
                 and BOOKED_IN_THE_PAST.search(t)
+                and not EXPLICIT_BOOKING.search(t)
             ):
                 intent, name = "log_session", "book_in_the_past"
             return guess(intent, name)
@@ -280,6 +295,9 @@ def classify_by_rules(text: str, role: str) -> IntentGuess | None:
     if small:
         return guess(small, small)
     return None
+
+
+_DENY_THANKS = _re(r"^(?:no+|nope|nah)\b[\s,!.]*(?:thanks|thank you|thx|ty|thank u)\b\W*$")
 
 
 def _small_talk(t: str) -> str | None:
@@ -293,6 +311,8 @@ def _small_talk(t: str) -> str | None:
     ):
         return "greet"
     if _short(t, 8):
+        if _DENY_THANKS.match(t):
+            return "deny"
         if THANKS.search(t):
             return "thanks"
         if DENY.search(t):

@@ -3,6 +3,22 @@
 Assembled once (`load_parser`) from a blank spaCy English pipeline, the project's phrase
 patterns and word lists, and a small text classifier trained on the project's own
 examples. Parsing never raises: any failure degrades to fewer slots or `out_of_scope`.
+
+Short answers. A message that only answers the engine's question ("4pm", "tomorrow at 7",
+"John Doe", "the second one", "45 minutes", "no, Friday at 6") names no intent and stays
+`out_of_scope` (or `affirm` / `deny` when it starts with yes / no), but it still gets the
+slots it carries, so the engine can use it as the answer: `start` / `period` (towards the
+future unless `parse(..., expecting=INTENT)` names the open question's intent),
+`duration_minutes`, a person as `client` / `trainer` (by the roster, else the speaker's
+role or the expected intent; `name` when expecting `add_client`), `choice` (the number of
+an offered option, 1-based, -1 for "the last one"; beyond the contract), `session_type`,
+`email`, `phone`. Only answer-shaped messages get them: once those slots are taken out,
+nothing but filler words may be left, so "what's the weather tomorrow" has no slot
+(`nlu.answers`).
+
+Booking verbs. An explicit "book" / "schedule" / "reserve" keeps `book_session` even for a
+time already gone ("book Emma yesterday at 5"): the engine refuses the past time; only a
+verb-less or vague "put a session in for Emma yesterday" from staff is read as a log.
 """
 
 from __future__ import annotations
@@ -14,6 +30,7 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
+from nlu.answers import answer_slots
 from nlu.extract import (
     COMPARE_LOOSE,
     PROJECTION,
@@ -46,7 +63,7 @@ ALLOWED_SLOTS: dict[str, frozenset[str]] = {
         "add_note": "client start period note",
         "validate_session": "trainer start period",
         "dispute_session": "trainer start period",
-        "join_waitlist": "trainer start period",
+        "join_waitlist": "trainer start period client",  # client: staff waitlisting someone (beyond the contract)
         "check_availability": "trainer period start",
         "package_balance": "client",
         "query_sessions": "client trainer period status session_type substitute",
@@ -59,6 +76,24 @@ ALLOWED_SLOTS: dict[str, frozenset[str]] = {
     }.items()
 }
 ROLES = frozenset({"trainer", "manager", "client", "admin"})
+#: Intents whose message may be a bare answer to the engine's question: their slots are the
+#: answer's (see `nlu.answers`).
+ANSWER_INTENTS = frozenset({"out_of_scope", "affirm", "deny"})
+#: The slots such an answer may carry.
+ANSWER_SLOTS = frozenset(
+    [
+        "start",
+        "period",
+        "duration_minutes",
+        "client",
+        "trainer",
+        "name",
+        "choice",
+        "session_type",
+        "email",
+        "phone",
+    ]
+)
 PERSON_INTENTS = frozenset(
     k for k, v in ALLOWED_SLOTS.items() if v & {"client", "trainer", "name", "substitute_for"}
 )
@@ -136,19 +171,38 @@ def _new_client_name(text: str) -> str | None:
 class Parser:
     """Parses messages into frames. Build once (it loads spaCy and the classifier)."""
 
-    def __init__(self) -> None:
-        from nlu.classifier import IntentClassifier
+    def __init__(self, *, eager: bool = True) -> None:
+        """`eager=False` suits a process that parses one message and exits (`spotter say`): only
+        the tokenizer loads now, the classifier when a message first needs it (most are decided
+        by the rules), and nothing is warmed up. A long-lived process wants everything up front."""
         from nlu.vocab import VocabMatcher
 
-        self.classifier = IntentClassifier.load()
-        self.nlp = self.classifier.nlp
+        self._classifier: Any = None
+        if eager:
+            self.nlp = self.classifier.nlp
+        else:
+            import spacy
+
+            # The classifier's pipeline is a blank English one plus the text classifier, so its
+            # tokenizer is this one; the classifier keeps its own pipeline when it loads.
+            self.nlp = spacy.blank("en")
         self.vocab_matcher = VocabMatcher(self.nlp)
         self._rosters: OrderedDict[Any, Roster] = OrderedDict()
-        # Pay one-off costs (word lists, the time resolver's import) now, not in the first parse.
-        _time_api()
-        self.parse(
-            "warm up: log a session with Sam at 3pm tomorrow", now=datetime(2026, 1, 7, 12, tzinfo=UTC)
-        )
+        if eager:
+            # Pay one-off costs (word lists, the time resolver's import) now, not in the first parse.
+            _time_api()
+            self.parse(
+                "warm up: log a session with Sam at 3pm tomorrow", now=datetime(2026, 1, 7, 12, tzinfo=UTC)
+            )
+
+    @property
+    def classifier(self) -> Any:
+        """The trained intent classifier (`nlu.classifier.IntentClassifier`), loaded on first use."""
+        if self._classifier is None:
+            from nlu.classifier import IntentClassifier
+
+            self._classifier = IntentClassifier.load()
+        return self._classifier
 
     def _roster(self, roster: Mapping[str, Sequence[str]] | None) -> Roster:
         key = (
@@ -170,10 +224,15 @@ class Parser:
         now: datetime | None = None,
         role: str = "trainer",
         roster: Mapping[str, Sequence[str]] | None = None,
+        expecting: str | None = None,
     ) -> Frame:
-        """The frame for one message. Never raises; worst case is `out_of_scope`."""
+        """The frame for one message. Never raises; worst case is `out_of_scope`.
+
+        `expecting` (optional) is the intent of the engine's open question; it only guides a
+        short answer's slots (time direction, person roles), never the intent.
+        """
         try:
-            return self._parse(text, now=now, role=role, roster=roster)
+            return self._parse(text, now=now, role=role, roster=roster, expecting=expecting)
         except Exception:  # robustness: a parser bug must not break the conversation
             log.exception("parse failed for %r", str(text)[:200])
             return Frame("out_of_scope")
@@ -187,6 +246,31 @@ class Parser:
             return "out_of_scope"
         return self.classifier.predict(text)
 
+    def _answer(
+        self, norm: str, now: datetime, role: str, index: Roster, expecting: str | None
+    ) -> dict[str, Any]:
+        """A short answer's slots ("4pm", "John Doe", "the second one"): see `nlu.answers`."""
+
+        def tokens(text: str) -> list[Token]:
+            return [Token(t.text, t.lower_, t.idx, t.idx + len(t.text)) for t in self.nlp.make_doc(text)]
+
+        def session_types(text: str) -> list[tuple[str, int, int]]:
+            hits = self.vocab_matcher(self.nlp.make_doc(text)).get("session_type", [])
+            return [(h.value, h.start, h.end) for h in hits]
+
+        direction = direction_for(expecting) if expecting in TIME_INTENTS else "future"
+        return answer_slots(
+            norm,
+            now=now,
+            role=role,
+            index=index,
+            expecting=expecting if expecting in ALLOWED_SLOTS else None,
+            make_tokens=tokens,
+            session_types=session_types,
+            time_api=_time_api(),
+            direction=direction,
+        )
+
     def _parse(
         self,
         text: str,
@@ -194,6 +278,7 @@ class Parser:
         now: datetime | None,
         role: str,
         roster: Mapping[str, Sequence[str]] | None,
+        expecting: str | None = None,
     ) -> Frame:
         if now is None:
             now = datetime.now(UTC)
@@ -201,7 +286,7 @@ class Parser:
             now = now.replace(tzinfo=UTC)
         role = role if role in ROLES else "trainer"
         raw = clean(text)
-        if not _HAS_WORD.search(raw) and not re.search(r"\?", raw):
+        if not _HAS_WORD.search(raw) and not re.search(r"[?\d👍👎👌✅❌✔✖]", raw):
             return Frame("out_of_scope")
         index = self._roster(roster)
         said = normalise(raw, protected=index.words)
@@ -209,6 +294,9 @@ class Parser:
         intent = self.classify(norm, role)
         slots: dict[str, Any] = {}
         allowed = ALLOWED_SLOTS.get(intent, frozenset())
+        if intent in ANSWER_INTENTS:
+            answer = self._answer(norm, now, role, index, expecting)
+            return Frame(intent, {k: v for k, v in answer.items() if k in ANSWER_SLOTS})
         if not allowed:
             return Frame(intent)
 
@@ -343,9 +431,12 @@ class Parser:
 _PARSER: Parser | None = None
 
 
-def load_parser() -> Parser:
-    """The process's parser, built on first call (load once, parse many)."""
+def load_parser(*, eager: bool = True) -> Parser:
+    """The process's parser, built on first call (load once, parse many).
+
+    `eager=False`: see `Parser` (a one-shot process); it only matters on the first call.
+    """
     global _PARSER
     if _PARSER is None:
-        _PARSER = Parser()
+        _PARSER = Parser(eager=eager)
     return _PARSER

@@ -367,7 +367,8 @@ class Roster:
         for table in (self.first, self.last):
             if word in table:
                 return word, table[word]
-        if len(word) >= 4 and word not in lexicon().common_words:
+        lex = lexicon()
+        if len(word) >= 4 and word not in lex.common_words and word not in lex.name_words:
             hits = self.fuzzy.candidates(word)
             if len(hits) == 1:
                 hit = hits[0]
@@ -395,6 +396,10 @@ def _sentence_initial(tokens: Sequence[Token], i: int) -> bool:
     return i == 0 or tokens[i - 1].text in {".", "!", "?", ";", '"'}
 
 
+#: "pencil in Bob", "squeeze in Rose": the word after "in" is the person booked.
+_PUT_IN_VERBS = frozenset(["pencil", "squeeze", "fit", "slot", "book", "put", "get", "pop", "sign"])
+
+
 def _looks_named(tokens: Sequence[Token], i: int, roster: Roster) -> bool:
     """Is an ambiguous word (a name that is also a word) used as a name here?"""
     word, prev, nxt = tokens[i].lower, _prev(tokens, i), _next(tokens, i)
@@ -410,6 +415,7 @@ def _looks_named(tokens: Sequence[Token], i: int, roster: Roster) -> bool:
     if (
         prev in STRONG_CUES
         or (roster_known and prev in PERSON_CUES | {"mark", "tell", "text", "remind", "note", "notes"})
+        or (roster_known and prev == "in" and i >= 2 and tokens[i - 2].lower in _PUT_IN_VERBS)
         or (prev == "is" and word != "will" and nxt not in {"a", "an", "the"})
     ):
         return True
@@ -517,7 +523,20 @@ def find_mentions(tokens: Sequence[Token], roster: Roster) -> list[Mention]:
         if hit is not None and (not ambiguous or _looks_named(tokens, i, roster)):
             text = stripped if stripped and hit[0] == stripped.lower() else tok.text
             end = i + 1
-            # A following capitalised word not in the roster may still be a surname.
+            # A following capitalised word not in the roster may still be a surname ("Amber Smith").
+            if not stripped and hit[0] in roster.first and end < n and tok.is_title:
+                nxt = tokens[end]
+                if (
+                    nxt.text.isalpha()
+                    and nxt.text[:1].isupper()
+                    and nxt.text[1:].islower()
+                    and nxt.lower not in lex.common_words
+                    and nxt.lower not in lex.name_words
+                    and nxt.lower not in roster.words
+                    and _next(tokens, end) not in {"'s", "'"} | AVAILABLE_WORDS
+                ):
+                    text = f"{tok.text} {nxt.text}"
+                    end += 1
             mentions.append(Mention(text, i, end, hit[1], _prev(tokens, i)))
             i = end
             continue
@@ -592,8 +611,53 @@ def _cue_before(tokens: Sequence[Token], start: int, cues: Sequence[tuple[str, .
     return any(tuple(words[-len(c) :]) == c for c in cues if len(words) >= len(c))
 
 
+#: Words that put someone on a waitlist ("put Emma on the waitlist", "waitlist Emma").
+_WAITLIST_VERBS = frozenset(["put", "add", "get", "sign", "waitlist", "waitlisted", "place", "stick", "pop"])
+_WAITLIST_WORDS = frozenset(["waitlist", "wait-list", "waiting", "wait", "standby"])
+
+
+def _waitlist_roles(mentions: list[Mention], tokens: Sequence[Token], role: str) -> dict[str, str]:
+    """join_waitlist: the speaker is the client unless staff put someone on it.
+
+    "put Emma on the waitlist for Sarah" (staff): Emma is the client, Sarah the trainer; a
+    client's mention is always the trainer ("waitlist me for Sarah"). `client` is beyond
+    the contract's slots for this intent (an allowed addition).
+    """
+    slots: dict[str, str] = {}
+    if role == "client":
+        for m in mentions:
+            slots.setdefault("trainer", m.text)
+        return slots
+    for m in mentions:
+        before = tokens[m.start - 1].lower if m.start > 0 else ""
+        after = [t.lower for t in tokens[m.end : m.end + 3]]
+        possessive = bool(after) and after[0] in {"'s", "'"} and bool(set(after[1:]) & _WAITLIST_WORDS)
+        put_on = bool(after) and after[0] in {"on", "onto", "to"} and bool(set(after[1:]) & _WAITLIST_WORDS)
+        if before in TRAINER_CUES or possessive or before in {"with", "w/"}:
+            m.role = "trainer"
+        elif before in CLIENT_CUES:
+            m.role = "client"
+        elif len(m.roster_roles) == 1:
+            m.role = next(iter(m.roster_roles))
+        elif before in _WAITLIST_VERBS or put_on:
+            m.role = "client"
+        elif before == "for" and any(x.role == "client" for x in mentions):
+            m.role = "trainer"
+        else:
+            m.role = "client" if role == "trainer" else ""
+    taken = {m.role for m in mentions if m.role}
+    for m in mentions:
+        if not m.role:
+            m.role = "trainer" if "client" in taken else "client"
+            taken.add(m.role)
+        slots.setdefault(m.role, m.text)
+    return slots
+
+
 def assign_roles(mentions: list[Mention], tokens: Sequence[Token], intent: str, role: str) -> dict[str, str]:
     """Slots (client, trainer, substitute_for, name) from the mentions, by cue, roster and speaker."""
+    if intent == "join_waitlist":
+        return _waitlist_roles(mentions, tokens, role)
     slots: dict[str, str] = {}
     undecided: list[Mention] = []
     for m in mentions:

@@ -26,6 +26,12 @@ _SPOKEN_AMPM = re.compile(r"\b(\d{1,2}(?::\d\d)?)\s*([ap])\s*\.?\s*m\b\.?", re.I
 _SPACED_AMPM = re.compile(r"(?<=\b[a-z])\s+([ap])\s+m\b", re.IGNORECASE)
 
 
+#: After these words comes a name, never "corrected" to a keyword ("called marco" is no "march").
+_NAME_BEFORE = frozenset(
+    ["named", "called", "client", "customer", "member", "trainer", "coach", "with", "w/"]
+)
+
+
 def clean(text: str) -> str:
     """Cap the length, normalise Unicode and quotes, and turn control characters into spaces."""
     if not isinstance(text, str):
@@ -71,6 +77,9 @@ def normalise(text: str, protected: Collection[str] = ()) -> str:
 
     def replace(match: re.Match[str]) -> str:
         word = match.group(1)
+        before = text[max(0, match.start() - 12) : match.start()].lower().split()
+        if before and before[-1] in _NAME_BEFORE:
+            return word if word.lower() not in lexicon().abbreviations else _correct(word, protected)
         if match.start() > 0 and word[:1].isupper() and word[1:].islower() and len(word) > 3:
             low = word.lower()
             if low not in lexicon().abbreviations:

@@ -43,7 +43,11 @@ _DAY_WORDS = re.compile(
 
 
 _FROM = re.compile(r"\bfrom\b", re.I)
-_FROM_HOUR = re.compile(r"\bfrom(?=\s+\d{1,2}(?::\d\d)?\s*$)", re.I)
+_SPOKEN_HOUR = (
+    r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+    r"(?:\s+(?:fifteen|thirty|forty[\s-]?five|o'?clock))?"
+)
+_FROM_HOUR = re.compile(rf"\bfrom(?=\s+(?:\d{{1,2}}(?::\d\d)?|{_SPOKEN_HOUR})\s*$)", re.I)
 _BARE_HOUR = re.compile(r"^\s*(\d{1,2}(?::\d\d)?)(?=\s*(?:$|[.,!?]|on\b|tomorrow|today|instead))", re.I)
 
 
@@ -91,6 +95,10 @@ def _point_and_period(mentions: Sequence[Any]) -> dict[str, Any]:
             slots["period"] = m.period
             break
     return slots
+
+
+#: Public name for other modules (short answers: `nlu.answers`).
+point_and_period = _point_and_period
 
 
 def time_slots(find: Callable[[str], Sequence[Any]], text: str, intent: str) -> dict[str, Any]:

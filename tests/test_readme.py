@@ -30,4 +30,4 @@ def test_readme_matrix_matches_the_domain() -> None:
 def test_readme_names_both_setup_commands() -> None:
     text = README.read_text()
     assert "pip install -e . && spotter demo" in text
-    assert 'pip install -e ".[dev,postgres]" && pytest -q' in text
+    assert 'pip install -e ".[dev,postgres,voice,voice-test-model]" && pytest -q' in text

@@ -19,7 +19,7 @@ def main() -> None:
 
 
 def _register() -> None:
-    from bot.cli import chat, db, demo, nlu, people, studio, test
+    from bot.cli import chat, db, demo, nlu, people, scheduler, serve, studio, test
 
     main.add_command(db.db)
     main.add_command(people.people)
@@ -29,6 +29,11 @@ def _register() -> None:
     main.add_command(test.test)
     main.add_command(chat.chat)
     main.add_command(chat.say)
+    main.add_command(__import__("bot.cli.voice", fromlist=["voice"]).voice)
+    main.add_command(serve.serve)
+    main.add_command(scheduler.scheduler)
+    main.add_command(scheduler.status)
+    main.add_command(scheduler.validate_link)
 
 
 _register()

@@ -88,6 +88,11 @@ def say(who: str, at: str | None, press: str | None, voice: Path | None, text: s
     given = [x for x in (text, press, voice) if x is not None]
     if len(given) != 1:
         raise click.UsageError("Give exactly one of TEXT, --press LABEL or --voice FILE.")
+    if text is not None:
+        from nlu import load_parser
+
+        # One message, then exit: the parser loads only what this message needs (no warm-up).
+        load_parser(eager=False)
     session = _session(who, at)
     try:
         if press is not None:

@@ -39,8 +39,14 @@ def demo(reset: bool, seed: int) -> None:
     click.echo("  spotter people invite sarah         a one-time code to link Sarah's chat account")
     click.echo("")
     click.echo("Talk to it (a handle from the list, or an e-mail address):")
-    click.echo("  spotter chat --as sarah             as Sarah Lee, a trainer: \"log session with Emma at 3pm\"")
-    click.echo("  spotter chat --as mia               as Mia Chen, a manager: \"validation rate by trainer this month\"")
-    click.echo("  spotter chat --as emma              as Emma Wilson, a client: \"how many sessions do I have left?\"")
+    click.echo(
+        '  spotter chat --as sarah             as Sarah Lee, a trainer: "log session with Emma at 3pm"'
+    )
+    click.echo(
+        '  spotter chat --as mia               as Mia Chen, a manager: "validation rate by trainer this month"'
+    )
+    click.echo(
+        '  spotter chat --as emma              as Emma Wilson, a client: "how many sessions do I have left?"'
+    )
     click.echo('  spotter say --as sarah "help"       one message, one reply (for scripts)')
     engine.dispose()

@@ -15,6 +15,7 @@ so far, so it must ask before it changes anything (asking raises `Ask`).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -64,6 +65,16 @@ class IntentSpec:
 INTENTS: dict[str, IntentSpec] = {}
 PRESSES: dict[str, PressHandler] = {}
 CORRECTORS: dict[str, Corrector] = {}
+# Engine-local phrasings matched before the parser (like "invite NAME"): (pattern, intent).
+LOCAL_RULES: list[tuple[re.Pattern[str], str]] = []
+
+
+def local_rule(pattern: str, name: str) -> None:
+    """Send messages matching `pattern` (whole message, case-insensitive) to intent `name`, before parsing.
+
+    The match's named groups become the handler's slots.
+    """
+    LOCAL_RULES.append((re.compile(pattern, re.I), name))
 
 
 def intent(name: str, *, follow_up: bool = False, carrier: str | None = None) -> Callable[[Handler], Handler]:

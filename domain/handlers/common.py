@@ -45,19 +45,6 @@ def get_person(uow: UnitOfWork, person_id: uuid.UUID, what: str = "person", lean
     return person
 
 
-def preload_people(uow: UnitOfWork, *ids: uuid.UUID | None) -> list[Person]:
-    """Load several people (and their roles) in one round trip; later `get_*` calls hit the identity map.
-
-    The identity map holds rows weakly: keep the returned list referenced while you use them.
-    """
-    wanted = [i for i in ids if isinstance(i, uuid.UUID)]
-    if len(wanted) < 2:
-        return []
-    return list(
-        uow.db.scalars(select(Person).where(Person.id.in_(wanted)).options(lazyload(Person.tag_rows)))
-    )
-
-
 @dataclass(frozen=True, slots=True)
 class PersonView:
     """A person as session commands see them: who, whether active, which roles. Read-only.

@@ -56,6 +56,7 @@ from domain.handlers.common import (
 from domain.ledger import PackageChoice, usable_package
 from domain.model import (
     FREE_STATUSES,
+    MAX_SESSION_MINUTES,
     Location,
     Package,
     Person,
@@ -70,7 +71,7 @@ from domain.store import UnitOfWork, handles
 from domain.timeutil import clock_range, day_words, local_naive, to_utc, when_words
 
 S = SessionStatus
-MIN_MINUTES, MAX_MINUTES = 5, 8 * 60
+MIN_MINUTES, MAX_MINUTES = 5, MAX_SESSION_MINUTES
 MAX_NOTE = 4000
 
 

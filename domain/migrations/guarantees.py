@@ -1,17 +1,34 @@
 """What the database itself enforces beyond tables and keys.
 
 Kept apart from the generated migration so the same DDL serves the initial
-revision and the tests that prove it: no double booking of a trainer, and an
-audit log that cannot be edited or deleted.
+revision and the tests that prove it: no double booking of a trainer, a
+session length within (0, MAX_SESSION_MINUTES] (which is what lets the SQLite
+overlap trigger look back only that far, through the (trainer_id, start_at)
+index, instead of scanning the trainer's whole history), and an audit log that
+cannot be edited or deleted.
 """
 
 from __future__ import annotations
 
 from sqlalchemy.engine import Connection
 
+from domain.model.sessions import MAX_SESSION_MINUTES
+
 _FREE = "('cancelled', 'disputed')"
 
 _SQLITE = [
+    f"""
+    CREATE TRIGGER sessions_length_insert BEFORE INSERT ON sessions
+    WHEN NOT (NEW.end_at > NEW.start_at
+              AND (julianday(NEW.end_at) - julianday(NEW.start_at)) * 1440 <= {MAX_SESSION_MINUTES} + 0.001)
+    BEGIN SELECT RAISE(ABORT, 'sessions_length'); END
+    """,
+    f"""
+    CREATE TRIGGER sessions_length_update BEFORE UPDATE OF start_at, end_at ON sessions
+    WHEN NOT (NEW.end_at > NEW.start_at
+              AND (julianday(NEW.end_at) - julianday(NEW.start_at)) * 1440 <= {MAX_SESSION_MINUTES} + 0.001)
+    BEGIN SELECT RAISE(ABORT, 'sessions_length'); END
+    """,
     f"""
     CREATE TRIGGER sessions_no_overlap_insert BEFORE INSERT ON sessions
     WHEN NEW.status NOT IN {_FREE}
@@ -22,6 +39,7 @@ _SQLITE = [
             WHERE s.trainer_id = NEW.trainer_id AND s.id <> NEW.id AND s.slot_id <> NEW.slot_id
               AND s.status NOT IN {_FREE}
               AND s.start_at < NEW.end_at AND NEW.start_at < s.end_at
+              AND s.start_at > datetime(NEW.start_at, '-{MAX_SESSION_MINUTES} minutes')
         );
     END
     """,
@@ -36,6 +54,7 @@ _SQLITE = [
             WHERE s.trainer_id = NEW.trainer_id AND s.id <> NEW.id AND s.slot_id <> NEW.slot_id
               AND s.status NOT IN {_FREE}
               AND s.start_at < NEW.end_at AND NEW.start_at < s.end_at
+              AND s.start_at > datetime(NEW.start_at, '-{MAX_SESSION_MINUTES} minutes')
         );
     END
     """,
@@ -51,6 +70,11 @@ _SQLITE = [
 
 _POSTGRES = [
     "CREATE EXTENSION IF NOT EXISTS btree_gist",
+    f"""
+    ALTER TABLE sessions ADD CONSTRAINT sessions_length CHECK (
+        end_at > start_at AND end_at - start_at <= interval '{MAX_SESSION_MINUTES} minutes'
+    )
+    """,
     f"""
     ALTER TABLE sessions ADD CONSTRAINT sessions_no_overlap EXCLUDE USING gist (
         trainer_id WITH =,
@@ -71,6 +95,8 @@ _POSTGRES = [
 ]
 
 _DROP_SQLITE = [
+    "DROP TRIGGER IF EXISTS sessions_length_insert",
+    "DROP TRIGGER IF EXISTS sessions_length_update",
     "DROP TRIGGER IF EXISTS sessions_no_overlap_insert",
     "DROP TRIGGER IF EXISTS sessions_no_overlap_update",
     "DROP TRIGGER IF EXISTS audit_log_no_update",
@@ -81,6 +107,7 @@ _DROP_POSTGRES = [
     "DROP TRIGGER IF EXISTS audit_log_append_only ON audit_log",
     "DROP FUNCTION IF EXISTS audit_log_append_only()",
     "ALTER TABLE sessions DROP CONSTRAINT IF EXISTS sessions_no_overlap",
+    "ALTER TABLE sessions DROP CONSTRAINT IF EXISTS sessions_length",
 ]
 
 

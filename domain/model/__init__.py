@@ -7,9 +7,11 @@ from domain.model.conversation import ConversationState, InboxMessage, Notificat
 from domain.model.linkcodes import LinkCode
 from domain.model.packages import LedgerEntry, Package
 from domain.model.people import ChatIdentity, ClientTag, Person, PersonRole, Role, TimeOff, WorkingHours
+from domain.model.reminders import EmailLog, NotificationPreference, SpentLink
 from domain.model.sessions import (
     COMPLETED_STATUSES,
     FREE_STATUSES,
+    MAX_SESSION_MINUTES,
     SessionNote,
     SessionStatus,
     SessionType,
@@ -21,6 +23,7 @@ from domain.model.waitlist import WaitlistEntry, WaitlistStatus
 __all__ = [
     "COMPLETED_STATUSES",
     "FREE_STATUSES",
+    "MAX_SESSION_MINUTES",
     "AuditEntry",
     "Base",
     "ChatIdentity",
@@ -30,8 +33,10 @@ __all__ = [
     "CommissionPlan",
     "CommissionStatement",
     "ConversationState",
+    "EmailLog",
     "InboxMessage",
     "Notification",
+    "NotificationPreference",
     "LedgerEntry",
     "LinkCode",
     "Location",
@@ -42,6 +47,7 @@ __all__ = [
     "SessionNote",
     "SessionStatus",
     "SessionType",
+    "SpentLink",
     "Studio",
     "TimeOff",
     "TrainingSession",

@@ -38,6 +38,10 @@ class SessionType(enum.StrEnum):
     NUTRITION = "nutrition"
 
 
+# The longest a session may last. The database enforces it too, which is what
+# lets the double-booking check look back only this far for an overlap.
+MAX_SESSION_MINUTES = 8 * 60
+
 # Statuses whose session no longer occupies the trainer's time.
 FREE_STATUSES = (SessionStatus.CANCELLED.value, SessionStatus.DISPUTED.value)
 # "completed" in the contract: the session took place.

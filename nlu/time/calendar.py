@@ -1,10 +1,22 @@
 """Calendar arithmetic for the resolver: local dates to aware datetimes, DST-safely.
 
 Dates are computed on naive `date` objects and only turned into aware datetimes at the
-end, with `datetime(..., tzinfo=zone)` followed by a round trip through UTC. That round
-trip moves a wall time that does not exist (02:30 on a spring-forward day) to the real
-local time and gives every result the offset actually in force, so a period boundary is
-always a true local midnight and a clock time on a DST-change day has the right offset.
+end.
+
+Period boundaries (`local`, `day_range`) are built with `datetime(..., tzinfo=zone)`
+followed by a round trip through UTC, which gives every boundary the offset actually in
+force, so a period always starts at a true local midnight (or, in a zone whose clocks jump
+at midnight, at the first real instant of the day).
+
+Clock times (`wall`, `clock_near`) are kept as the speaker said them. A wall time that does
+not exist (02:30 on the spring-forward night in America/New_York) is NOT moved to 03:30:
+it stays `02:30` with `fold=0`, so the frame says what the speaker said and the engine or
+domain can refuse it with a sentence ("there is no 2:30 that night"). Per PEP 495 such a
+datetime carries the offset in force before the jump (EST, -05:00), i.e. its instant is
+the same as 03:30 EDT; `nonexistent(value)` tells whether a value is such a wall time.
+An ambiguous wall time (01:30 on the fall-back night) is the first occurrence (`fold=0`,
+still daylight time). Elapsed times ("in 2 hours") are computed in UTC and are always
+real local times.
 """
 
 from __future__ import annotations
@@ -22,6 +34,20 @@ def local(day: date, tz: tzinfo | None, hour: int = 0, minute: int = 0, second: 
     if tz is None:
         return naive
     return naive.astimezone(UTC).astimezone(tz)
+
+
+def wall(day: date, tz: tzinfo | None, hour: int = 0, minute: int = 0, second: int = 0) -> datetime:
+    """The aware datetime of a clock time on `day` exactly as said (`fold=0`, never moved
+    out of a DST gap: see the module docstring)."""
+    return datetime(day.year, day.month, day.day, hour, minute, second, tzinfo=tz)
+
+
+def nonexistent(value: datetime) -> bool:
+    """Is `value` a wall time skipped by a DST jump (02:30 on a spring-forward night)?"""
+    if value.tzinfo is None:
+        return False
+    real = value.astimezone(UTC).astimezone(value.tzinfo)
+    return real.replace(tzinfo=None, fold=0) != value.replace(tzinfo=None, fold=0)
 
 
 def day_range(day: date, tz: tzinfo | None, days: int = 1) -> tuple[datetime, datetime]:
@@ -115,11 +141,11 @@ def month_near(today: date, month: int, direction: Direction) -> int:
 def clock_near(now: datetime, hour: int, minute: int, second: int, direction: Direction) -> datetime:
     """A clock time alone: latest at or before now (past), earliest after now (future)."""
     today = now.date()
-    candidate = local(today, now.tzinfo, hour, minute, second)
+    candidate = wall(today, now.tzinfo, hour, minute, second)
     if direction == "past":
         if candidate <= now:
             return candidate
-        return local(today - timedelta(days=1), now.tzinfo, hour, minute, second)
+        return wall(today - timedelta(days=1), now.tzinfo, hour, minute, second)
     if candidate > now:
         return candidate
-    return local(today + timedelta(days=1), now.tzinfo, hour, minute, second)
+    return wall(today + timedelta(days=1), now.tzinfo, hour, minute, second)

@@ -170,7 +170,7 @@ def _clock_point(ctx: Context, clock: Clock, day: date | None, part: str | None)
         day = ctx.today
     if day is None:
         return cal.clock_near(ctx.now, h, clock.minute, clock.second, ctx.direction)
-    return cal.local(day + timedelta(days=extra), ctx.tz, h, clock.minute, clock.second)
+    return cal.wall(day + timedelta(days=extra), ctx.tz, h, clock.minute, clock.second)
 
 
 def resolve_group(ctx: Context, g: Group) -> Resolved | None:

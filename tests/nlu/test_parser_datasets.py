@@ -26,7 +26,9 @@ def test_dev_set_meets_dev_targets() -> None:
     assert result["frame_accuracy"] >= 0.93, result["errors"]
 
 
-@pytest.mark.parametrize("name", ["challenge.yaml", "challenge2.yaml", "challenge3.yaml", "challenge4.yaml"])
+@pytest.mark.parametrize(
+    "name", ["challenge.yaml", "challenge2.yaml", "challenge3.yaml", "challenge4.yaml", "challenge5.yaml"]
+)
 def test_own_generalisation_sets_meet_heldout_targets(name: str) -> None:
     result = _run(HERE / name)
     assert result["intent_accuracy"] >= 0.95, result["errors"]

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from nlu_support import NOW, ROSTER
 
 from nlu import load_parser
-from nlu.parser import ALLOWED_SLOTS
+from nlu.parser import ALLOWED_SLOTS, ANSWER_INTENTS, ANSWER_SLOTS
 from nlu.text import MAX_INPUT_CHARS, clean
 
 INTENTS = set(ALLOWED_SLOTS) | {"affirm", "deny", "stop", "undo", "help", "greet", "thanks", "out_of_scope"}
@@ -66,7 +66,8 @@ TEXTS = st.one_of(
 def _check(text: str, role: str, roster: object) -> None:
     frame = load_parser().parse(text, now=NOW, role=role, roster=roster)
     assert frame.intent in INTENTS
-    assert set(frame.slots) <= ALLOWED_SLOTS.get(frame.intent, set())
+    allowed = ANSWER_SLOTS if frame.intent in ANSWER_INTENTS else ALLOWED_SLOTS.get(frame.intent, set())
+    assert set(frame.slots) <= allowed
     json.loads(frame.to_json())
 
 

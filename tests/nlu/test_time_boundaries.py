@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from nlu.time import find_times
+from nlu.time import find_times, nonexistent
 
 NY = ZoneInfo("America/New_York")
 
@@ -23,12 +23,28 @@ def test_clock_on_spring_forward_day_has_the_new_offset() -> None:
     assert m.value is not None and m.value.utcoffset() == timedelta(hours=-4)
 
 
-def test_nonexistent_wall_time_moves_forward() -> None:
+def test_nonexistent_wall_time_is_kept_as_said() -> None:
+    # 02:30 does not exist on 2026-03-08 in New York: it stays 02:30 (fold=0, pre-jump
+    # offset, per PEP 495) so the engine can refuse it, rather than silently moving to 03:30.
     now = datetime(2026, 3, 8, 0, 30, tzinfo=NY)
     m = only("today at 2:30am", now)
     assert m.value is not None
-    assert (m.value.hour, m.value.minute) == (3, 30)
+    assert (m.value.hour, m.value.minute, m.value.fold) == (2, 30, 0)
+    assert m.value.utcoffset() == timedelta(hours=-5)
+    assert nonexistent(m.value)
+    assert not nonexistent(only("today at 3:30am", now).value)  # type: ignore[arg-type]
+    # Bare clock time, both directions.
+    assert only("at 2:30am", now).value == datetime(2026, 3, 8, 2, 30, tzinfo=NY)
+    past = only("at 2:30am", datetime(2026, 3, 8, 4, 0, tzinfo=NY), "past").value
+    assert past is not None and (past.day, past.hour, past.minute) == (8, 2, 30)
+
+
+def test_ambiguous_wall_time_is_the_first_occurrence() -> None:
+    now = datetime(2026, 10, 31, 20, 0, tzinfo=NY)
+    m = only("tomorrow at 1:30am", now)
+    assert m.value is not None and (m.value.hour, m.value.minute, m.value.fold) == (1, 30, 0)
     assert m.value.utcoffset() == timedelta(hours=-4)
+    assert not nonexistent(m.value)
 
 
 def test_elapsed_time_across_spring_forward() -> None:

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-24 03:30:19.757037
+Create Date: 2026-11-24 04:09:13.620240
 """
 
 from __future__ import annotations
@@ -39,6 +39,18 @@ def upgrade() -> None:
         sa.Column("validation_reminder_hours", sa.JSON(), nullable=False),
         sa.Column("quiet_hours_start", sa.String(length=5), nullable=False),
         sa.Column("quiet_hours_end", sa.String(length=5), nullable=False),
+        sa.Column("validation_escalation_hours", sa.Integer(), nullable=False),
+        sa.Column("upcoming_reminder_hours", sa.JSON(), nullable=False),
+        sa.Column("digest_time", sa.String(length=5), nullable=False),
+        sa.Column("report_weekday", sa.Integer(), nullable=False),
+        sa.Column("report_time", sa.String(length=5), nullable=False),
+        sa.Column("validation_rate_alert", sa.Integer(), nullable=False),
+        sa.Column("validation_rate_days", sa.Integer(), nullable=False),
+        sa.Column("validation_rate_min_sessions", sa.Integer(), nullable=False),
+        sa.Column("commission_report_day", sa.Integer(), nullable=False),
+        sa.Column("notification_retention_days", sa.Integer(), nullable=False),
+        sa.Column("brand_logo_url", sa.String(length=500), nullable=True),
+        sa.Column("brand_colour", sa.String(length=7), nullable=False),
         sa.Column("created_at", domain.model.types.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_studios")),
     )
@@ -252,6 +264,23 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_link_codes_studio_id"), ["studio_id"], unique=False)
 
     op.create_table(
+        "notification_preferences",
+        sa.Column("person_id", sa.Uuid(), nullable=False),
+        sa.Column("mode", sa.String(length=16), nullable=False),
+        sa.Column("quiet_start", sa.String(length=5), nullable=True),
+        sa.Column("quiet_end", sa.String(length=5), nullable=True),
+        sa.Column("opted_out", sa.JSON(), nullable=False),
+        sa.Column("channels", sa.JSON(), nullable=False),
+        sa.Column("updated_at", domain.model.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["person_id"],
+            ["people.id"],
+            name=op.f("fk_notification_preferences_person_id_people"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("person_id", name=op.f("pk_notification_preferences")),
+    )
+    op.create_table(
         "packages",
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.Column("studio_id", sa.Uuid(), nullable=False),
@@ -280,6 +309,18 @@ def upgrade() -> None:
             ["person_id"], ["people.id"], name=op.f("fk_person_roles_person_id_people"), ondelete="CASCADE"
         ),
         sa.PrimaryKeyConstraint("person_id", "role", name=op.f("pk_person_roles")),
+    )
+    op.create_table(
+        "spent_links",
+        sa.Column("nonce", sa.String(length=64), nullable=False),
+        sa.Column("person_id", sa.Uuid(), nullable=True),
+        sa.Column("action", sa.String(length=32), nullable=False),
+        sa.Column("expires_at", domain.model.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("used_at", domain.model.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["person_id"], ["people.id"], name=op.f("fk_spent_links_person_id_people"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("nonce", name=op.f("pk_spent_links")),
     )
     op.create_table(
         "time_off",
@@ -561,6 +602,30 @@ def upgrade() -> None:
     with op.batch_alter_table("session_notes", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_session_notes_session_id"), ["session_id"], unique=False)
 
+    op.create_table(
+        "email_log",
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("studio_id", sa.Uuid(), nullable=True),
+        sa.Column("notification_id", sa.Uuid(), nullable=True),
+        sa.Column("to_address", sa.String(length=320), nullable=False),
+        sa.Column("subject", sa.String(length=300), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("error", sa.Text(), nullable=True),
+        sa.Column("created_at", domain.model.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["notification_id"],
+            ["notifications.id"],
+            name=op.f("fk_email_log_notification_id_notifications"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["studio_id"], ["studios.id"], name=op.f("fk_email_log_studio_id_studios"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_email_log")),
+    )
+    with op.batch_alter_table("email_log", schema=None) as batch_op:
+        batch_op.create_index("ix_email_log_created", ["created_at"], unique=False)
+
     # ### end Alembic commands ###
     guarantees.install(op.get_bind())
 
@@ -568,6 +633,10 @@ def upgrade() -> None:
 def downgrade() -> None:
     guarantees.remove(op.get_bind())
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table("email_log", schema=None) as batch_op:
+        batch_op.drop_index("ix_email_log_created")
+
+    op.drop_table("email_log")
     with op.batch_alter_table("session_notes", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_session_notes_session_id"))
 
@@ -614,12 +683,14 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_time_off_trainer_id"))
 
     op.drop_table("time_off")
+    op.drop_table("spent_links")
     op.drop_table("person_roles")
     with op.batch_alter_table("packages", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_packages_studio_id"))
         batch_op.drop_index(batch_op.f("ix_packages_client_id"))
 
     op.drop_table("packages")
+    op.drop_table("notification_preferences")
     with op.batch_alter_table("link_codes", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_link_codes_studio_id"))
         batch_op.drop_index(batch_op.f("ix_link_codes_person_id"))

@@ -1,0 +1,143 @@
+"""A voice message in the engine: transcribe it, then take exactly the text path.
+
+The engine calls `hear(engine, turn)` for an `Incoming` with audio and no text.
+The reply starts with what was heard ("I heard: log session with Emma at three
+p m") so a wrong word can be corrected at once. When the recognizer is unsure
+(mean word confidence below SPOTTER_VOICE_MIN_CONFIDENCE) nothing is run yet:
+the engine's own confirmation question ("Shall I go ahead?", Yes / No) is asked,
+and "Yes" sends the transcript down the text path (a question that was pending
+before the voice note is still answered by it).
+
+Audio that cannot be heard (empty, damaged, silent, too long, not audio) gets a
+sentence saying so, with error=True, and changes nothing. Transcripts are kept
+per message for a while so a platform's retry is not decoded twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import re
+import threading
+from collections import OrderedDict
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+from bot.dialogue.state import Pending
+from bot.intents.registry import intent
+from bot.messages import Reply
+
+if TYPE_CHECKING:
+    from bot.engine import Engine
+    from bot.turn import Turn
+    from bot.voice.transcriber import Transcript
+
+log = logging.getLogger(__name__)
+
+INTENT = "voice_heard"
+UNSURE = "I'm not sure I heard that right. Shall I go ahead?"
+UNCLEAR = "Sorry, I couldn't make out any words in that voice message. Please try again, or type it."
+_CACHE_SIZE = 128
+_cache: OrderedDict[tuple[str, str], Transcript] = OrderedDict()
+_cache_lock = threading.Lock()
+
+
+def min_confidence() -> float:
+    """Below this mean word confidence a transcript is confirmed before anything changes."""
+    try:
+        return float(os.environ.get("SPOTTER_VOICE_MIN_CONFIDENCE", "0.4"))
+    except ValueError:
+        return 0.4
+
+
+def heard_line(text: str) -> str:
+    return f"I heard: {text}"
+
+
+def hear(engine: Engine, turn: Turn) -> Reply:
+    """The reply to the voice message of `turn` (the engine's audio branch)."""
+    message = turn.message
+    names = [p.full_name for p in engine.studio_people(turn.uow)]
+    try:
+        transcript, silent = transcribe_message(message.audio, message.audio_mime, names, engine.parser)
+    except Exception as error:  # noqa: BLE001 - sorted below: a sentence for the person, or re-raised
+        from bot.voice.audio import AudioProblem
+        from bot.voice.transcriber import VoiceUnavailable
+
+        if isinstance(error, AudioProblem | VoiceUnavailable):
+            return Reply(str(error), error=True)
+        raise
+    text = present(transcript.text, names)
+    if not text:
+        if silent:
+            return Reply(
+                "I couldn't hear anything in that voice message; it seems silent. "
+                "Please try again closer to the microphone, or type your message.",
+                error=True,
+            )
+        return Reply(UNCLEAR, error=True)
+    if transcript.confidence < min_confidence():
+        slots: dict[str, Any] = {"_transcript": text}
+        if turn.state.pending is not None:
+            slots["_resume"] = turn.state.pending.to_json()
+        return engine.run(turn, INTENT, slots)
+    reply = engine.dispatch_text(turn, text)
+    return replace(reply, text=f"{heard_line(text)}\n{reply.text}")
+
+
+@intent(INTENT)
+def voice_heard(turn: Turn, slots: dict[str, Any]) -> Reply:
+    """An unsure transcript: ask first; on "Yes" it takes the text path like a typed message."""
+    text = str(slots.get("_transcript") or "")
+    turn.confirm(slots, f"{heard_line(text)}\n{UNSURE}")
+    resume = slots.get("_resume")
+    if isinstance(resume, dict):
+        turn.state.pending = Pending.from_json(resume)
+    return turn.engine.dispatch_text(turn, text)
+
+
+def transcribe_message(
+    audio: bytes | None, mime: str | None, names: list[str], parser: Any = None
+) -> tuple[Transcript, bool]:
+    """(transcript, whether the audio was silent) for one voice message, with the studio's names as hints."""
+    from bot.voice.audio import PcmStream
+    from bot.voice.transcriber import transcriber
+    from bot.voice.vocabulary import build_vocabulary
+
+    stream = PcmStream(audio, mime)  # refuses empty / oversized / non-audio before any decoding
+    engine = transcriber()
+    vocabulary = build_vocabulary(names, parser)
+    key = (hashlib.sha256(audio or b"").hexdigest(), f"{engine.name}:{vocabulary.fingerprint}")
+    with _cache_lock:
+        cached = _cache.get(key)
+        if cached is not None:
+            _cache.move_to_end(key)
+            return cached, False
+    transcript = engine.transcribe(stream, vocabulary)
+    if transcript.unknown_names:
+        log.warning("voice: the model does not know %s", ", ".join(transcript.unknown_names))
+    with _cache_lock:
+        _cache[key] = transcript
+        while len(_cache) > _CACHE_SIZE:
+            _cache.popitem(last=False)
+    return transcript, stream.silent and not transcript.words
+
+
+def present(text: str, names: list[str]) -> str:
+    """The transcript as a person would type it: the studio's names capitalised ("emma" -> "Emma").
+
+    Recognizers write lower case; the parser reads a capital as a sign of a name, as in typed text.
+    Words that are also ordinary words ("will", "mark") are left alone.
+    """
+    from nlu.lexicon import lexicon
+
+    ordinary = lexicon().common_words
+    name_words = {w for n in names for w in re.findall(r"[a-z]+", n.lower())} - set(ordinary)
+
+    def cap(match: re.Match[str]) -> str:
+        word = match.group(0)
+        base = word[:-2] if word.endswith("'s") else word
+        return word[:1].upper() + word[1:] if base in name_words else word
+
+    return re.sub(r"[a-z]+(?:'s)?", cap, text.strip())

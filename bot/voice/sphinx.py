@@ -1,0 +1,175 @@
+"""The fallback engine: PocketSphinx with a language model of the studio's own commands.
+
+The `pocketsphinx` wheel ships an English acoustic model and the CMU
+dictionary, so this works right after `pip install spotter[voice]`. Its
+general language model hears "log a session with Emma" as nonsense, so each
+studio gets a domain model instead (bot/voice/vocabulary.py -> lm.py): the
+parser's training phrases spoken, with the roster's names in them. It is
+rebuilt when the roster changes (the vocabulary's fingerprint), with made-up
+pronunciations (bot/voice/pronounce.py) for names the dictionary lacks.
+
+The acoustic model files are read once per recognizer; recognizers are pooled
+(at most one per core, each used by one message at a time) and reused, so
+concurrent messages do not each pay the load, and memory stays bounded.
+"""
+
+from __future__ import annotations
+
+import atexit
+import logging
+import os
+import shutil
+import tempfile
+import threading
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from bot.voice.lm import build_arpa
+from bot.voice.pronounce import pronounce
+from bot.voice.transcriber import Transcript, Word
+from bot.voice.vocabulary import Vocabulary
+
+log = logging.getLogger(__name__)
+_FILLERS = {"<s>", "</s>", "<sil>", "[NOISE]", "<unk>"}
+LM_ORDER = 4
+LANGUAGE_WEIGHT = 4.0  # below the default 6.5: the domain model is narrow already; let the sound decide
+PAD_SAMPLES = 4800  # 0.3 s of quiet before and after: notes often start on the first word
+NOISE_FLOOR = 30.0  # 16-bit RMS (about -60 dBFS) added under the signal: digital silence breaks MFCCs
+
+
+def _floor(chunk: bytes, seed: int) -> bytes:
+    """The chunk with a faint, fixed noise floor (codecs and synthesizers emit exact zeros)."""
+    import numpy as np
+
+    pcm = np.frombuffer(chunk, dtype="<i2").astype(np.float32)
+    noise = np.random.default_rng(seed).normal(0.0, NOISE_FLOOR, pcm.shape[0]).astype(np.float32)
+    return np.clip(pcm + noise, -32768, 32767).astype("<i2").tobytes()
+
+
+def _quiet(samples: int, seed: int) -> bytes:
+    return _floor(bytes(samples * 2), seed)
+
+
+def _model_dir() -> Path:
+    from pocketsphinx import get_model_path
+
+    return Path(get_model_path()) / "en-us"
+
+
+class _Domain:
+    """The files of one vocabulary: ARPA model and a dictionary of just its words."""
+
+    def __init__(self, vocabulary: Vocabulary, workdir: Path, cmudict: Path) -> None:
+        self.fingerprint = vocabulary.fingerprint
+        self.lm = workdir / f"domain-{vocabulary.fingerprint}.arpa"
+        self.dict = workdir / f"domain-{vocabulary.fingerprint}.dict"
+        words = set(vocabulary.words)
+        known: dict[str, list[str]] = {}
+        with cmudict.open(encoding="utf-8") as lines:
+            for line in lines:
+                head, _, phones = line.partition(" ")
+                word = head.split("(")[0]
+                if word in words:
+                    known.setdefault(word, []).append(phones.strip())
+        self.made_up = sorted(w for w in words if w not in known)
+        entries = [
+            f"{w}{f'({i + 1})' if i else ''} {p}" for w in sorted(known) for i, p in enumerate(known[w])
+        ]
+        for word in self.made_up:
+            phones = pronounce(word, lambda w: (known.get(w) or [None])[0])
+            if phones:
+                entries.append(f"{word} {phones}")
+        self.dict.write_text("\n".join(entries) + "\n", encoding="utf-8")
+        sentences = [s for s in vocabulary.sentences if all(w in known or w in self.made_up for w in s)]
+        self.lm.write_text(build_arpa(sentences, order=LM_ORDER), encoding="utf-8")
+        if self.made_up:
+            log.info("voice: made up pronunciations for %s", ", ".join(self.made_up))
+
+
+class SphinxTranscriber:
+    """PocketSphinx with a domain language model per roster; a pool of recognizers per process."""
+
+    name = "pocketsphinx"
+
+    def __init__(self, *, max_streams: int | None = None) -> None:
+        import pocketsphinx  # noqa: F401 - fail here (ImportError) when the extra is missing
+
+        self._model = _model_dir()
+        self._workdir = Path(tempfile.mkdtemp(prefix="spotter-voice-"))
+        atexit.register(shutil.rmtree, self._workdir, True)
+        self._lock = threading.Lock()
+        self._domains: dict[str, _Domain] = {}
+        self._free: list[Any] = []
+        self._slots = threading.BoundedSemaphore(max_streams or max(2, os.cpu_count() or 2))
+
+    def domain(self, vocabulary: Vocabulary) -> _Domain:
+        """The model files for this vocabulary, built on first use (a roster change builds anew)."""
+        with self._lock:
+            found = self._domains.get(vocabulary.fingerprint)
+            if found is None:
+                found = _Domain(vocabulary, self._workdir, self._model / "cmudict-en-us.dict")
+                for old in list(self._domains):
+                    del self._domains[old]  # one roster per process is the normal case; keep memory flat
+                self._domains[vocabulary.fingerprint] = found
+                self._free = [d for d in self._free if d.fingerprint == found.fingerprint]
+            return found
+
+    def _decoder(self, domain: _Domain) -> Any:
+        with self._lock:
+            for i, decoder in enumerate(self._free):
+                if decoder.fingerprint == domain.fingerprint:
+                    return self._free.pop(i)
+        from pocketsphinx import Config, Decoder
+
+        config = Config(
+            hmm=str(self._model / "en-us"),
+            lm=str(domain.lm),
+            dict=str(domain.dict),
+            samprate=16000,
+            loglevel="FATAL",
+            cmn="batch",  # the note's own mean: live CMN mishears the first words of short notes
+            lw=LANGUAGE_WEIGHT,
+        )
+        decoder = _Pooled(Decoder(config), domain.fingerprint)
+        return decoder
+
+    def transcribe(self, chunks: Iterable[bytes], vocabulary: Vocabulary) -> Transcript:
+        domain = self.domain(vocabulary)
+        with self._slots:
+            pooled = self._decoder(domain)
+            try:
+                decoder = pooled.decoder
+                samples = 0
+                decoder.start_utt()
+                try:
+                    decoder.process_raw(_quiet(PAD_SAMPLES, 0), False, False)
+                    for chunk in chunks:
+                        samples += len(chunk) // 2
+                        decoder.process_raw(_floor(chunk, samples), False, False)
+                    decoder.process_raw(_quiet(PAD_SAMPLES, 1), False, False)
+                finally:
+                    decoder.end_utt()
+                words = tuple(
+                    Word(
+                        seg.word.split("(")[0],
+                        max(0.0, min(1.0, float(seg.prob))),
+                        seg.start_frame / 100,
+                        seg.end_frame / 100,
+                    )
+                    for seg in decoder.seg()
+                    if seg.word not in _FILLERS and not seg.word.startswith(("[", "+"))
+                )
+            finally:
+                with self._lock:
+                    if pooled.fingerprint in self._domains:
+                        self._free.append(pooled)
+        return Transcript(words, self.name, samples / 16000)
+
+
+class _Pooled:
+    __slots__ = ("decoder", "fingerprint")
+
+    def __init__(self, decoder: Any, fingerprint: str) -> None:
+        self.decoder = decoder
+        self.fingerprint = fingerprint
