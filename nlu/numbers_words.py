@@ -6,30 +6,13 @@ this only covers the counts the slot rules need.
 
 from __future__ import annotations
 
-UNITS = {
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-    "thirteen": 13,
-    "fourteen": 14,
-    "fifteen": 15,
-    "sixteen": 16,
-    "seventeen": 17,
-    "eighteen": 18,
-    "nineteen": 19,
-    "twenty": 20,
-    "thirty": 30,
-    "forty": 40,
-    "fifty": 50,
+from nlu import numbers
+
+# The number words themselves are the time resolver's (one table for the parser);
+# counts add the vague quantities people use for them.
+UNITS: dict[str, int] = {
+    **{word: value for word, value in numbers.UNITS.items() if value > 0},
+    **numbers.TENS,
     "a": 1,
     "an": 1,
     "a couple of": 2,

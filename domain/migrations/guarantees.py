@@ -16,48 +16,39 @@ from domain.model.sessions import MAX_SESSION_MINUTES
 
 _FREE = "('cancelled', 'disputed')"
 
+# SQLite checks a row when it is written: on insert, and on an update of the columns a rule reads.
+_SQLITE_EVENTS = {
+    "insert": "INSERT",
+    "update": "UPDATE OF trainer_id, start_at, end_at, status, slot_id",
+}
+
+_LENGTH_OK = f"""NEW.end_at > NEW.start_at
+    AND (julianday(NEW.end_at) - julianday(NEW.start_at)) * 1440 <= {MAX_SESSION_MINUTES} + 0.001"""
+
+_OVERLAP = f"""
+    SELECT 1 FROM sessions s
+    WHERE s.trainer_id = NEW.trainer_id AND s.id <> NEW.id AND s.slot_id <> NEW.slot_id
+      AND s.status NOT IN {_FREE}
+      AND s.start_at < NEW.end_at AND NEW.start_at < s.end_at
+      AND s.start_at > datetime(NEW.start_at, '-{MAX_SESSION_MINUTES} minutes')"""
+
 _SQLITE = [
-    f"""
-    CREATE TRIGGER sessions_length_insert BEFORE INSERT ON sessions
-    WHEN NOT (NEW.end_at > NEW.start_at
-              AND (julianday(NEW.end_at) - julianday(NEW.start_at)) * 1440 <= {MAX_SESSION_MINUTES} + 0.001)
+    *(
+        f"""
+    CREATE TRIGGER sessions_length_{name} BEFORE {event} ON sessions
+    WHEN NOT ({_LENGTH_OK})
     BEGIN SELECT RAISE(ABORT, 'sessions_length'); END
-    """,
-    f"""
-    CREATE TRIGGER sessions_length_update BEFORE UPDATE OF start_at, end_at ON sessions
-    WHEN NOT (NEW.end_at > NEW.start_at
-              AND (julianday(NEW.end_at) - julianday(NEW.start_at)) * 1440 <= {MAX_SESSION_MINUTES} + 0.001)
-    BEGIN SELECT RAISE(ABORT, 'sessions_length'); END
-    """,
-    f"""
-    CREATE TRIGGER sessions_no_overlap_insert BEFORE INSERT ON sessions
+    """
+        for name, event in _SQLITE_EVENTS.items()
+    ),
+    *(
+        f"""
+    CREATE TRIGGER sessions_no_overlap_{name} BEFORE {event} ON sessions
     WHEN NEW.status NOT IN {_FREE}
-    BEGIN
-        SELECT RAISE(ABORT, 'trainer_double_booked')
-        WHERE EXISTS (
-            SELECT 1 FROM sessions s
-            WHERE s.trainer_id = NEW.trainer_id AND s.id <> NEW.id AND s.slot_id <> NEW.slot_id
-              AND s.status NOT IN {_FREE}
-              AND s.start_at < NEW.end_at AND NEW.start_at < s.end_at
-              AND s.start_at > datetime(NEW.start_at, '-{MAX_SESSION_MINUTES} minutes')
-        );
-    END
-    """,
-    f"""
-    CREATE TRIGGER sessions_no_overlap_update BEFORE UPDATE OF trainer_id, start_at, end_at, status, slot_id
-    ON sessions
-    WHEN NEW.status NOT IN {_FREE}
-    BEGIN
-        SELECT RAISE(ABORT, 'trainer_double_booked')
-        WHERE EXISTS (
-            SELECT 1 FROM sessions s
-            WHERE s.trainer_id = NEW.trainer_id AND s.id <> NEW.id AND s.slot_id <> NEW.slot_id
-              AND s.status NOT IN {_FREE}
-              AND s.start_at < NEW.end_at AND NEW.start_at < s.end_at
-              AND s.start_at > datetime(NEW.start_at, '-{MAX_SESSION_MINUTES} minutes')
-        );
-    END
-    """,
+    BEGIN SELECT RAISE(ABORT, 'trainer_double_booked') WHERE EXISTS ({_OVERLAP}); END
+    """
+        for name, event in _SQLITE_EVENTS.items()
+    ),
     """
     CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
     BEGIN SELECT RAISE(ABORT, 'audit_log_is_append_only'); END
