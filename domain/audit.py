@@ -53,6 +53,31 @@ def jsonable(value: Any) -> Any:
 _INSERT = AuditEntry.__table__.insert().inline()
 
 
+def _row(
+    actor: Actor,
+    action: str,
+    entity_type: str,
+    entity_id: uuid.UUID | str,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+    reason: str | None,
+    undoes_id: int | None,
+) -> dict[str, Any]:
+    """The column values of one entry: what `append` inserts and `record` builds."""
+    return {
+        "studio_id": actor.studio_id,
+        "actor_id": actor.person_id,
+        "action": action,
+        "entity_type": entity_type,
+        "entity_id": str(entity_id),
+        "before": jsonable(before) if before is not None else None,
+        "after": jsonable(after) if after is not None else None,
+        "reason": reason,
+        "channel": actor.channel,
+        "undoes_id": undoes_id,
+    }
+
+
 def append(
     conn: Connection,
     actor: Actor,
@@ -71,21 +96,7 @@ def append(
     row nobody reads in the command. It runs at once: whatever it references
     (studio, actor, the entry it undoes) already exists.
     """
-    conn.execute(
-        _INSERT,
-        {
-            "studio_id": actor.studio_id,
-            "actor_id": actor.person_id,
-            "action": action,
-            "entity_type": entity_type,
-            "entity_id": str(entity_id),
-            "before": jsonable(before) if before is not None else None,
-            "after": jsonable(after) if after is not None else None,
-            "reason": reason,
-            "channel": actor.channel,
-            "undoes_id": undoes_id,
-        },
-    )
+    conn.execute(_INSERT, _row(actor, action, entity_type, entity_id, before, after, reason, undoes_id))
 
 
 def record(
@@ -99,17 +110,6 @@ def record(
     reason: str | None = None,
     undoes_id: int | None = None,
 ) -> AuditEntry:
-    entry = AuditEntry(
-        studio_id=actor.studio_id,
-        actor_id=actor.person_id,
-        action=action,
-        entity_type=entity_type,
-        entity_id=str(entity_id),
-        before=jsonable(before) if before is not None else None,
-        after=jsonable(after) if after is not None else None,
-        reason=reason,
-        channel=actor.channel,
-        undoes_id=undoes_id,
-    )
+    entry = AuditEntry(**_row(actor, action, entity_type, entity_id, before, after, reason, undoes_id))
     db.add(entry)
     return entry
