@@ -25,6 +25,9 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from domain.model import Studio
 
 TZ = "America/New_York"
 HOURS = (7, 8, 9, 10, 11, 12, 14, 15, 16, 17, 18, 19)
@@ -86,16 +89,13 @@ def load(
     days = -(-per_trainer // per_day)
     future_days = min(14, max(1, days // 20))
     first_day = today - timedelta(days=days - future_days)
+    # The studio through the model, so every policy column gets its default;
+    # only the bulk rows below go by COPY.
+    with Session(engine) as db, db.begin():
+        db.add(Studio(id=studio_id, name=f"Benchmark Studio {studio_id.hex[:6]}", tz=TZ, currency="USD"))
     raw = engine.raw_connection()
     try:
         cur = raw.cursor()
-        cur.execute(
-            "INSERT INTO studios (id, name, tz, currency, locale, default_session_minutes, drop_in_price,"
-            " late_cancel_hours, late_cancel_uses_credit, no_show_uses_credit, allow_booking_without_credit,"
-            " validation_reminder_hours, quiet_hours_start, quiet_hours_end, created_at)"
-            " VALUES (%s, %s, %s, 'USD', 'en_US', 60, 10000, 24, true, true, false, '[24, 168]', '21:00', '08:00', now())",
-            (studio_id, f"Benchmark Studio {studio_id.hex[:6]}", TZ),
-        )
         _copy(
             cur,
             "locations",
