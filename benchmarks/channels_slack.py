@@ -201,36 +201,6 @@ async def _drive(engine: Any, api_url: str, conn: Any, runs: list[tuple[list, st
         await server.stop()
 
 
-def _demo_engine(folder: Path) -> tuple[Any, list[tuple[str, str, str]], dict[str, str], Any]:
-    """The demo studio in SQLite, everyone linked on Slack; the mixed messages of benchmarks/engine.py."""
-    import engine as engine_bench
-    from sqlalchemy import select
-
-    from bot.engine import Engine
-    from domain.actor import Actor
-    from domain.commands import LinkIdentity
-    from domain.db import make_engine
-    from domain.migrate import upgrade
-    from domain.model import Person
-    from domain.store import Store
-    from nlu import load_parser
-
-    db = make_engine(f"sqlite:///{folder / 'slack.db'}")
-    upgrade(db)
-    store = Store(db)
-    engine_bench.build_demo(store)
-    people = engine_bench.cast(store)
-    with store.sessions() as session:
-        persons = {p.handle: p for p in session.scalars(select(Person))}
-    users = {}
-    for n, (handle, _, _) in enumerate(people):
-        users[handle] = f"U{n:08d}"
-        person = persons[handle]
-        store.execute(Actor.system(person.studio_id), LinkIdentity(person.id, "slack", users[handle]))
-    load_parser()
-    return Engine(store), people, users, db
-
-
 def slack_figures(events: int = 600, concurrency: int = 32, paced: int = 250) -> dict[str, Any]:
     """Ack latency at 50 events/s and events per second through POST /slack/events (see the docstring)."""
     import logging
@@ -245,7 +215,7 @@ def slack_figures(events: int = 600, concurrency: int = 32, paced: int = 250) ->
     try:
         api_url = here.recv()
         with tempfile.TemporaryDirectory(prefix="spotter-bench-slack-") as folder:
-            engine, people, users, db = _demo_engine(Path(folder))
+            engine, people, users, db = engine_bench.linked_demo(Path(folder), "slack", lambda n: f"U{n:08d}")
 
             def batch(count: int, seed: int) -> list[tuple[str, str]]:
                 return [(users[h], t) for h, t in engine_bench.messages(people, count, seed=seed)]

@@ -145,36 +145,6 @@ async def _drive(
         await runner.cleanup()
 
 
-def _demo_engine(folder: Path) -> tuple[Any, list[tuple[str, str, str]], dict[str, int], Any]:
-    """The demo studio in SQLite, everyone linked on Telegram; the mixed messages of benchmarks/engine.py."""
-    import engine as engine_bench
-    from sqlalchemy import select
-
-    from bot.engine import Engine
-    from domain.actor import Actor
-    from domain.commands import LinkIdentity
-    from domain.db import make_engine
-    from domain.migrate import upgrade
-    from domain.model import Person
-    from domain.store import Store
-    from nlu import load_parser
-
-    db = make_engine(f"sqlite:///{folder / 'telegram.db'}")
-    upgrade(db)
-    store = Store(db)
-    engine_bench.build_demo(store)
-    people = engine_bench.cast(store)  # (handle, role, first name)
-    with store.sessions() as session:
-        persons = {p.handle: p for p in session.scalars(select(Person))}
-    users = {}
-    for n, (handle, _, _) in enumerate(people):
-        person = persons[handle]
-        users[handle] = FIRST_USER + n
-        store.execute(Actor.system(person.studio_id), LinkIdentity(person.id, "telegram", str(users[handle])))
-    load_parser()
-    return Engine(store), people, users, db
-
-
 def _engine_alone(engine: Any, batch: list[tuple[int, str]]) -> float:
     """The engine's own rate on the same kind of messages, called directly one by one: the ceiling."""
     from datetime import UTC, datetime
@@ -198,7 +168,9 @@ def telegram_figures(events: int = 600, concurrency: int = 20) -> dict[str, Any]
     try:
         api_url = here.recv()
         with tempfile.TemporaryDirectory() as folder:
-            engine, people, users, db = _demo_engine(Path(folder))
+            engine, people, users, db = engine_bench.linked_demo(
+                Path(folder), "telegram", lambda n: FIRST_USER + n
+            )
             warm = [(users[h], t) for h, t in engine_bench.messages(people, 30, seed=1)]
             asyncio.run(_drive(engine, api_url, here, warm, concurrency))
             serial = _engine_alone(

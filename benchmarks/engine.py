@@ -125,6 +125,37 @@ def cast(store) -> list[tuple[str, str, str]]:  # type: ignore[no-untyped-def]
     return out
 
 
+def linked_demo(folder: Path, channel: str, user_id):  # type: ignore[no-untyped-def]
+    """The demo studio in SQLite with everyone linked on `channel` (user n gets `user_id(n)`).
+
+    For the channel benchmarks: returns (Engine, cast, {handle: platform user id}, the database
+    engine), the parser already loaded so that loading isn't measured.
+    """
+    from bot.engine import Engine
+    from domain.actor import Actor
+    from domain.commands import LinkIdentity
+    from domain.db import make_engine
+    from domain.migrate import upgrade
+    from domain.model import Person
+    from domain.store import Store
+    from nlu import load_parser
+
+    db = make_engine(f"sqlite:///{folder / f'{channel}.db'}")
+    upgrade(db)
+    store = Store(db)
+    build_demo(store)
+    people = cast(store)  # (handle, role, first name)
+    with store.sessions() as session:
+        persons = {p.handle: p for p in session.scalars(select(Person))}
+    users = {}
+    for n, (handle, _, _) in enumerate(people):
+        person = persons[handle]
+        users[handle] = user_id(n)
+        store.execute(Actor.system(person.studio_id), LinkIdentity(person.id, channel, str(users[handle])))
+    load_parser()
+    return Engine(store), people, users, db
+
+
 def messages(people: list[tuple[str, str, str]], count: int, seed: int = 11) -> list[tuple[str, str]]:
     """(sender handle, text) pairs: mostly trainers and clients, some managers, every kind of message."""
     rng = random.Random(seed)
