@@ -69,9 +69,6 @@ _LINK = re.compile(r"^\s*(?:/start|link|/link)\s+([A-Za-z0-9][A-Za-z0-9 -]{3,40}
 _INVITE = re.compile(
     r"^\s*(?:please\s+)?(?:invite|send (?:an? )?invite to|send (?:a )?link code to)\s+(.+?)\s*[.!]?\s*$", re.I
 )
-_BOOK_VERB = re.compile(
-    r"^\s*(?:please\s+|can you\s+|could you\s+|i want to\s+|i'd like to\s+)*(?:book|schedule|reserve)\b", re.I
-)
 # Intents a pending question gives way to (anything else that is not an answer re-asks it).
 _SMALL = {"out_of_scope", "affirm", "deny", "greet", "thanks", "help", "undo", "stop"}
 
@@ -433,9 +430,6 @@ class Engine:
         if local is not None:
             return local
         frame = self.parse(turn, text)
-        if frame.intent == "log_session" and _BOOK_VERB.match(text):
-            # "book Emma yesterday at 5": a booking in the past is refused, never logged.
-            frame = Frame("book_session", dict(frame.slots))
         pending = state.pending
         if pending is not None:
             answered = self._answer(turn, pending, text, frame)
