@@ -33,9 +33,9 @@ from bot.voice.vocabulary import Vocabulary
 log = logging.getLogger(__name__)
 _FILLERS = {"<s>", "</s>", "<sil>", "[NOISE]", "<unk>"}
 LM_ORDER = 4
-LANGUAGE_WEIGHT = 4.0  # below the default 6.5: the domain model is narrow already; let the sound decide
+LANGUAGE_WEIGHT = 6.5  # the default: with the phrase corpus the model knows what people say; trust it
 PAD_SAMPLES = 4800  # 0.3 s of quiet before and after: notes often start on the first word
-NOISE_FLOOR = 30.0  # 16-bit RMS (about -60 dBFS) added under the signal: digital silence breaks MFCCs
+NOISE_FLOOR = 100.0  # 16-bit RMS (about -50 dBFS) added under the signal: digital silence and clean synthesis break MFCCs
 
 
 def _floor(chunk: bytes, seed: int) -> bytes:

@@ -26,7 +26,8 @@ from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 
-NAME = "<name>"
+from bot.voice.phrases import NAME, NAME_S, corpus
+
 _ONES = [
     "zero",
     "one",
@@ -135,7 +136,12 @@ def spoken(text: str, names: Iterable[str] = ()) -> list[str]:
             for word in _spoken_token(token) if not token.isalpha() or token in shorthand else [token]:
                 for part in word.split():
                     base = part[:-2] if part.endswith("'s") else part
-                    out.append(NAME if part in name_set or base in name_set else part)
+                    if part in name_set:
+                        out.append(NAME)
+                    elif base in name_set:
+                        out.append(NAME_S)
+                    else:
+                        out.append(part)
     return out
 
 
@@ -263,14 +269,20 @@ def _build(names: tuple[str, ...], parser_id: int) -> Vocabulary:
     cycle = itertools.cycle(forms)
     sentences: list[tuple[str, ...]] = []
     copies = 2 if len(forms) > 4 else 1
-    for template in templates:
-        if NAME not in template:
+    for template in (*templates, *corpus()):
+        if NAME not in template and NAME_S not in template:
             sentences.append(template)
             continue
         for _ in range(copies):
             words: list[str] = []
             for word in template:
-                words.extend(next(cycle) if word == NAME else [word])
+                if word == NAME:
+                    words.extend(next(cycle))
+                elif word == NAME_S:
+                    form = next(cycle)
+                    words.extend([*form[:-1], form[-1] + "'s"])
+                else:
+                    words.append(word)
             sentences.append(tuple(words))
     for form in forms:  # every name, in the places names go
         for before, after in ((["with"], []), ([], []), (["for"], []), (["with"], ["at"]), ([], ["'s"])):

@@ -1,0 +1,97 @@
+"""Voice recognition accuracy: does the spoken command parse to the same frame as the typed one?
+
+Prints ONE JSON object. Each command of a set is synthesised by espeak-ng (the
+voices and speeds of the voice test suite unless --voices), encoded as OGG/Opus
+or WebM/Opus, transcribed by the engine the environment picks (PocketSphinx
+unless SPOTTER_VOSK_MODEL) with the test studio's roster as hints, and parsed;
+it counts as correct when its frame (intent and slots) equals the typed text's.
+This is the parser-level half of tests/voice/test_voice_english.py (which also
+runs the engine and compares replies and the store), fast enough to try ideas.
+
+Sets: `heldout` (benchmarks/voice_heldout.py: written from the contract by
+someone who never saw the recognizer's corpus or the test suite; measure only,
+never tune on it) and `suite` (the test suite's commands).
+
+Usage: python benchmarks/voice_accuracy.py [--set heldout|suite] [--voices en-us:150,en-us+f3:175] [-v]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "tests" / "voice"))
+sys.path.append(str(REPO / "benchmarks"))  # last: benchmarks/nlu.py must not shadow the nlu package
+
+ROLES = {"sarah": "trainer", "mike": "trainer", "dana": "manager", "emma": "client"}
+
+
+def main() -> None:
+    from voice_commands import COMMANDS, NOW
+    from voice_heldout import HELDOUT
+    from voice_speech import MIME, VOICES, ClipCache
+    from voice_studio import PEOPLE, local
+
+    from bot.voice.hear import present, transcribe_message
+    from domain.model import Role
+    from nlu import load_parser
+
+    args = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    args.add_argument("--set", choices=("heldout", "suite"), default="heldout")
+    args.add_argument("--voices", help="voice:words-per-minute,... (default: the test suite's)")
+    args.add_argument("--cache", default=str(Path.home() / ".cache" / "spotter-voice-clips"))
+    args.add_argument("-v", "--verbose", action="store_true", help="list what was misheard")
+    opts = args.parse_args()
+    voices = VOICES
+    if opts.voices:
+        voices = tuple((v.split(":")[0], int(v.split(":")[1])) for v in opts.voices.split(","))
+    commands = HELDOUT if opts.set == "heldout" else COMMANDS
+    names = [p[1] for p in PEOPLE]
+    roster = {
+        "trainers": sorted(p[1] for p in PEOPLE if Role.TRAINER in p[2]),
+        "clients": sorted(p[1] for p in PEOPLE if Role.CLIENT in p[2]),
+    }
+    now = local(NOW)
+    parser = load_parser()
+    clips = ClipCache(Path(opts.cache))
+    correct: Counter[str] = Counter()
+    misheard: list[str] = []
+    decode_s = audio_s = 0.0
+    for k, (voice, speed) in enumerate(voices):
+        for i, (who, text) in enumerate(commands):
+            fmt = "ogg" if (i + k) % 2 == 0 else "webm"
+            clip = clips.clip(text, voice, speed, fmt)
+            started = time.perf_counter()
+            transcript, _ = transcribe_message(clip.data, MIME[fmt], names, parser)
+            decode_s += time.perf_counter() - started
+            audio_s += transcript.seconds
+            heard = present(transcript.text, names)
+            role = ROLES[who]
+            want = parser.parse(text, now=now, role=role, roster=roster).to_dict()
+            got = parser.parse(heard, now=now, role=role, roster=roster).to_dict()
+            if want == got:
+                correct[voice] += 1
+            else:
+                misheard.append(f"[{voice} {speed}] {text!r} -> {heard!r}")
+    total = len(commands) * len(voices)
+    result = {
+        "set": opts.set,
+        "engine": transcript.engine,
+        "commands": len(commands),
+        "voices": {f"{v}:{s}": f"{correct[v]}/{len(commands)}" for v, s in voices},
+        "frames_correct": round(sum(correct.values()) / total, 3),
+        "rtf": round(decode_s / audio_s, 3) if audio_s else None,
+    }
+    if opts.verbose:
+        result["misheard"] = misheard
+    print(json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,75 @@
+"""Held-out set of spoken commands for measuring speech recognition.
+
+Written from the language contract (the shared intents spec) alone, by someone
+who never saw the recognizer's corpus or the voice test suite. Each entry is
+(speaker handle, what they say out loud), as typed text. "Now" is Wednesday,
+March 11, 2026, 9:00 AM. Used by benchmarks to measure recognition only;
+never use it for tuning.
+"""
+
+HELDOUT: tuple[tuple[str, str], ...] = (
+    # Trainer commands (25)
+    ("sarah", "log a session with John Smith yesterday at 5pm"),
+    ("mike", "I trained Emma this morning at 7 for an hour"),
+    ("sarah", "record Nora's session from Monday at 6:30pm for 45 minutes"),
+    ("mike", "John Doe did a partner session with me yesterday at noon"),
+    ("sarah", "book Emma Wilson for Friday at 8am"),
+    ("mike", "schedule Nora Link next Tuesday at 4pm for half an hour"),
+    ("sarah", "put John Smith on my calendar every Monday and Thursday at 7am"),
+    ("mike", "cancel my session with John Doe tomorrow"),
+    ("sarah", "please cancel Nora's Friday afternoon session"),
+    ("mike", "move Emma from Thursday at 10 to Saturday at 11"),
+    ("sarah", "can we push John Smith's 3pm today to 5pm"),
+    ("mike", "John Smith was a no show this morning at 8"),
+    ("sarah", "Nora didn't show up yesterday at 6pm"),
+    ("mike", "add a note for Emma sore left knee so skip lunges"),
+    ("sarah", "note on John Doe's last session great progress on deadlifts"),
+    ("mike", "how many sessions does Nora have left"),
+    ("sarah", "what's Emma Wilson's package balance"),
+    ("mike", "show me my sessions this week"),
+    ("sarah", "what's on my schedule tomorrow"),
+    ("mike", "how much commission have I made so far this month"),
+    ("sarah", "am I on pace to beat last month's commission"),
+    ("mike", "how many sessions did I do last week"),
+    ("sarah", "when is Mike free on Friday"),
+    ("mike", "is Sarah available tomorrow afternoon"),
+    ("sarah", "tag John Doe as vip"),
+    # Client commands (15)
+    ("emma", "I'd like to book with Sarah on Friday at 9am"),
+    ("emma", "can I get a session with Mike tomorrow at 6pm"),
+    ("emma", "sign me up with Sarah next Monday morning"),
+    ("emma", "cancel my session on Thursday"),
+    ("emma", "I need to cancel tomorrow's 7am with Mike"),
+    ("emma", "move my Friday session to Saturday at 10"),
+    ("emma", "could we reschedule Monday's 5pm to Tuesday at 6"),
+    ("emma", "yes I had my session with Sarah yesterday"),
+    ("emma", "confirm my session with Mike on Monday at 7am"),
+    ("emma", "I never had a session with Mike last Friday"),
+    ("emma", "that session on Tuesday didn't happen"),
+    ("emma", "put me on the waitlist for Sarah on Saturday"),
+    ("emma", "how many sessions do I have left"),
+    ("emma", "what are my upcoming sessions"),
+    ("emma", "when does Mike have openings next week"),
+    # Manager commands (12)
+    ("dana", "how many sessions did each trainer run last month"),
+    ("dana", "who are the top 2 trainers by revenue this month"),
+    ("dana", "what was our total revenue in February"),
+    ("dana", "what's the validation rate for Mike this week"),
+    ("dana", "how many no shows did we have in the last 30 days"),
+    ("dana", "what's Sarah's commission for February"),
+    ("dana", "approve commissions for February"),
+    ("dana", "export all vip clients"),
+    ("dana", "give me a CSV of Sarah's sessions from last week"),
+    ("dana", "book John Smith with Mike on Thursday at 2pm"),
+    ("dana", "log a session for Sarah with Nora yesterday at 11am"),
+    ("dana", "Mike covered for Sarah with Emma on Monday at 9"),
+    # Short ones (8)
+    ("sarah", "yep that's right"),
+    ("emma", "nope"),
+    ("mike", "stop"),
+    ("dana", "never mind"),
+    ("sarah", "undo that"),
+    ("emma", "what can you do"),
+    ("mike", "hey there"),
+    ("dana", "thanks a lot"),
+)
