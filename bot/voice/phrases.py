@@ -21,6 +21,8 @@ from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 
+from bot.voice.spoken_words import DAYS, MONTHS, number_words, ordinal_words
+
 NAME = "<name>"
 NAME_S = "<name's>"
 DATA = Path(__file__).with_name("data") / "phrases.yaml"
@@ -42,7 +44,6 @@ def pools() -> dict[str, tuple[tuple[str, ...], ...]]:
     "tomorrow" far more than "at quarter to four" or "on march twentieth"): the language
     model learns how likely each wording is from these counts.
     """
-    from bot.voice.vocabulary import _DAYS, _MONTHS, number_words, ordinal_words
 
     def num(n: int) -> str:
         return " ".join(number_words(n))
@@ -55,30 +56,81 @@ def pools() -> dict[str, tuple[tuple[str, ...], ...]]:
         (6, [f"at {num(h)}{half}" for h in hours for half in (" a m", " p m")]),
         (4, [f"at {num(h)}" for h in hours]),
         (2, [f"at {num(h)} thirty{half}" for h in hours for half in (" a m", " p m", "")]),
-        (1, [f"at {num(h)} {m}{half}" for h in hours for m in ("fifteen", "forty five") for half in (" a m", " p m", "")]),
-        (1, ["at noon", *(f"at {num(h)} o'clock" for h in hours), *(f"at half past {num(h)}" for h in hours)]),
+        (
+            1,
+            [
+                f"at {num(h)} {m}{half}"
+                for h in hours
+                for m in ("fifteen", "forty five")
+                for half in (" a m", " p m", "")
+            ],
+        ),
+        (
+            1,
+            ["at noon", *(f"at {num(h)} o'clock" for h in hours), *(f"at half past {num(h)}" for h in hours)],
+        ),
         (1, [f"at quarter {w} {num(h)}" for h in hours for w in ("past", "to")]),
     )
     days = weighted(
         (24, ["today", "tomorrow", "yesterday"]),
-        (6, [f"on {d}" for d in _DAYS]),
-        (4, [*_DAYS, *(f"next {d}" for d in _DAYS)]),
-        (2, [f"last {d}" for d in _DAYS] + [f"this {d}" for d in _DAYS]),
-        (3, ["tonight", "this morning", "this afternoon", "this evening", "tomorrow morning", "yesterday afternoon"]),
-        (1, [f"{d} {p}" for d in ("tomorrow", "yesterday", *_DAYS) for p in ("morning", "afternoon", "evening")]),
-        (1, [f"on {m} {' '.join(ordinal_words(d))}" for m in _MONTHS for d in (1, 3, 9, 12, 15, 20, 24, 30)]),
+        (6, [f"on {d}" for d in DAYS]),
+        (4, [*DAYS, *(f"next {d}" for d in DAYS)]),
+        (2, [f"last {d}" for d in DAYS] + [f"this {d}" for d in DAYS]),
+        (
+            3,
+            [
+                "tonight",
+                "this morning",
+                "this afternoon",
+                "this evening",
+                "tomorrow morning",
+                "yesterday afternoon",
+            ],
+        ),
+        (
+            1,
+            [
+                f"{d} {p}"
+                for d in ("tomorrow", "yesterday", *DAYS)
+                for p in ("morning", "afternoon", "evening")
+            ],
+        ),
+        (1, [f"on {m} {' '.join(ordinal_words(d))}" for m in MONTHS for d in (1, 3, 9, 12, 15, 20, 24, 30)]),
         (1, [f"on the {' '.join(ordinal_words(d))}" for d in range(1, 32)]),
         (2, ["the day after tomorrow", "in two days", "earlier today", "later today"]),
     )
     periods = weighted(
         (12, [f"{p} {s}" for p in ("this", "last") for s in ("week", "month")]),
         (4, ["next week", "this year", "last year", "so far this month", "today", "yesterday"]),
-        (1, [f"in {m}" for m in _MONTHS] + [f"for {m}" for m in _MONTHS] + list(_MONTHS)),
-        (2, ["so far this week", "month to date", "year to date", "this weekend", "last weekend", "next month",
-             "the last seven days", "the past thirty days", "the last two weeks", "this quarter", "last quarter"]),
-    )  # fmt: skip
+        (1, [f"in {m}" for m in MONTHS] + [f"for {m}" for m in MONTHS] + list(MONTHS)),
+        (
+            2,
+            [
+                "so far this week",
+                "month to date",
+                "year to date",
+                "this weekend",
+                "last weekend",
+                "next month",
+                "the last seven days",
+                "the past thirty days",
+                "the last two weeks",
+                "this quarter",
+                "last quarter",
+            ],
+        ),
+    )
     durations = weighted(
-        (3, ["for an hour", "for half an hour", "for thirty minutes", "for forty five minutes", "for sixty minutes"]),
+        (
+            3,
+            [
+                "for an hour",
+                "for half an hour",
+                "for thirty minutes",
+                "for forty five minutes",
+                "for sixty minutes",
+            ],
+        ),
         (1, [f"for {num(n)} minutes" for n in (15, 20, 40, 50, 75, 90, 120)]),
         (1, ["for an hour and a half", "for two hours", "for ninety minutes"]),
     )
@@ -91,13 +143,43 @@ def pools() -> dict[str, tuple[tuple[str, ...], ...]]:
         "period": tuple(map(_words, periods)),
         "duration": tuple(map(_words, durations)),
         "number": tuple(_words(num(n)) for n in range(1, 21)),
-        "month": tuple(_words(m) for m in _MONTHS),
-        "weekday": tuple(_words(d) for d in _DAYS),
-        "tag": tuple(map(_words, ("beginner", "vip", "advanced", "injured", "morning person", "new", "regular",
-                                  "intermediate", "pregnant", "senior", "athlete", "rehab"))),  # fmt: skip
-        "note": tuple(map(_words, ("great squats today", "knee is sore", "worked on mobility", "good progress",
-                                   "shoulder feels better", "focus on form next time", "tired today",
-                                   "new personal best on deadlift", "lower back pain"))),  # fmt: skip
+        "month": tuple(_words(m) for m in MONTHS),
+        "weekday": tuple(_words(d) for d in DAYS),
+        "tag": tuple(
+            map(
+                _words,
+                (
+                    "beginner",
+                    "vip",
+                    "advanced",
+                    "injured",
+                    "morning person",
+                    "new",
+                    "regular",
+                    "intermediate",
+                    "pregnant",
+                    "senior",
+                    "athlete",
+                    "rehab",
+                ),
+            )
+        ),
+        "note": tuple(
+            map(
+                _words,
+                (
+                    "great squats today",
+                    "knee is sore",
+                    "worked on mobility",
+                    "good progress",
+                    "shoulder feels better",
+                    "focus on form next time",
+                    "tired today",
+                    "new personal best on deadlift",
+                    "lower back pain",
+                ),
+            )
+        ),
         "type": tuple(map(_words, ("assessment", "partner", "group", "online", "nutrition"))),
         "name": ((NAME,),),
         "name's": ((NAME_S,),),

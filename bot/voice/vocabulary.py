@@ -27,73 +27,12 @@ from functools import cache
 from typing import Any
 
 from bot.voice.phrases import NAME, NAME_S, corpus
+from bot.voice.spoken_words import number_words, ordinal_words
 
-_ONES = [
-    "zero",
-    "one",
-    "two",
-    "three",
-    "four",
-    "five",
-    "six",
-    "seven",
-    "eight",
-    "nine",
-    "ten",
-    "eleven",
-    "twelve",
-    "thirteen",
-    "fourteen",
-    "fifteen",
-    "sixteen",
-    "seventeen",
-    "eighteen",
-    "nineteen",
-]
-_TENS = ["_", "_", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
-_ORDINALS = {
-    1: "first", 2: "second", 3: "third", 4: "fourth", 5: "fifth", 6: "sixth", 7: "seventh", 8: "eighth",
-    9: "ninth", 10: "tenth", 11: "eleventh", 12: "twelfth", 13: "thirteenth", 14: "fourteenth",
-    15: "fifteenth", 16: "sixteenth", 17: "seventeenth", 18: "eighteenth", 19: "nineteenth",
-    20: "twentieth", 30: "thirtieth",
-}  # fmt: skip
-_DAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-_MONTHS = [
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-]
 _PERSON_SLOTS = ("client", "trainer", "name", "substitute", "person", "new_trainer")
 _TOKEN = re.compile(
     r"\d{1,2}:\d{2}\s*(?:am|pm|a|p)?|\d+(?:st|nd|rd|th|am|pm|a|p|h|k)?|[a-z]+(?:'[a-z]+)?|[$%&]"
 )
-
-
-def number_words(n: int) -> list[str]:
-    """0..999 as spoken words ("forty five")."""
-    if n < 20:
-        return [_ONES[n]]
-    if n < 100:
-        tens, ones = divmod(n, 10)
-        return [_TENS[tens]] + ([_ONES[ones]] if ones else [])
-    hundreds, rest = divmod(n, 100)
-    return [_ONES[hundreds % 20], "hundred"] + (number_words(rest) if rest else [])
-
-
-def ordinal_words(n: int) -> list[str]:
-    if n in _ORDINALS:
-        return [_ORDINALS[n]]
-    tens, ones = divmod(n, 10)
-    return [_TENS[tens], _ORDINALS[ones]]
 
 
 def _spoken_token(token: str) -> list[str]:
@@ -190,38 +129,12 @@ def command_templates(parser: Any = None) -> tuple[tuple[str, ...], ...]:
     return templates
 
 
-def time_phrases() -> list[list[str]]:
-    """The spoken time expressions commands use, so every hour and day is in the model."""
-    out: list[list[str]] = []
-    minutes = [[], ["oh", "five"], ["fifteen"], ["thirty"], ["forty", "five"], ["o'clock"]]
-    for hour in range(1, 13):
-        h = number_words(hour)
-        for m in minutes:
-            out.append(["at", *h, *m])
-            for half in (["a", "m"], ["p", "m"]):
-                if m != ["o'clock"]:
-                    out.append(["at", *h, *m, *half])
-        out.append(["at", "half", "past", *h])
-        out.append(["at", "quarter", "past", *h])
-        out.append(["at", "quarter", "to", *h])
-        out.append([*h, "p", "m"])
-        out.append([*h, "a", "m"])
-    for day in [*_DAYS, "today", "tomorrow", "yesterday", "tonight"]:
-        out += [[day], ["on", day], ["next", day], ["last", day], ["this", day], [day, "morning"]]
-        out += [[day, "at", *number_words(h)] for h in (6, 9, 12)]
-    for month in _MONTHS:
-        for d in (1, 2, 3, 12, 15, 21, 28):
-            out.append(["on", month, *ordinal_words(d)])
-            out.append(["on", "the", *ordinal_words(d)])
-    for span in ("week", "month", "year"):
-        out += [["this", span], ["last", span], ["next", span]]
-    for n in (15, 20, 30, 45, 60, 90):
-        out.append(["for", *number_words(n), "minutes"])
-    out += [["for", "an", "hour"], ["for", "half", "an", "hour"], ["for", "an", "hour", "and", "a", "half"]]
-    out += [["this", "morning"], ["this", "afternoon"], ["this", "evening"], ["at", "noon"]]
-    for n in range(1, 13):
-        out.append(["top", *number_words(n)])
-    return out
+def time_phrases() -> list[tuple[str, ...]]:
+    """Every spoken time, day, period and duration once, so each is in the model on its own too."""
+    from bot.voice.phrases import pools
+
+    table = pools()
+    return list(dict.fromkeys(v for slot in ("clock", "day", "period", "duration") for v in table[slot]))
 
 
 # Short replies people give to a question, whatever the command was.
@@ -290,7 +203,7 @@ def _build(names: tuple[str, ...], parser_id: int) -> Vocabulary:
                 sentences.append((*form[:-1], form[-1] + "'s", "session"))
             else:
                 sentences.append((*before, *form, *after))
-    sentences += [tuple(p) for p in time_phrases()]
+    sentences += time_phrases()
     sentences += [tuple(a) for a in ANSWERS]
     return Vocabulary(names, tuple(sentences), roster_fingerprint(names))
 

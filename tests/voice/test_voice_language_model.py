@@ -86,7 +86,16 @@ def test_common_time_words_weigh_more_than_rare_ones() -> None:
 
 def test_spoken_forms_of_typed_training_phrases() -> None:
     assert spoken("cancel John's 3pm", {"john"}) == ["cancel", NAME_S, "three", "p", "m"]
-    assert spoken("log w/ John at 10:30am", {"john"}) == ["log", "with", NAME, "at", "ten", "thirty", "a", "m"]
+    assert spoken("log w/ John at 10:30am", {"john"}) == [
+        "log",
+        "with",
+        NAME,
+        "at",
+        "ten",
+        "thirty",
+        "a",
+        "m",
+    ]
 
 
 def test_the_roster_takes_the_placeholders_places() -> None:
@@ -103,10 +112,14 @@ def test_the_arpa_model_counts_what_it_lists() -> None:
     text = build_arpa([("book", "emma"), ("book", "john"), ("cancel", "emma")], order=3)
     declared = {int(n): int(c) for n, c in re.findall(r"ngram (\d)=(\d+)", text)}
     sections = re.split(r"\\(\d)-grams:", text)
-    listed = {int(sections[i]): len(sections[i + 1].strip().split("\n\\")[0].splitlines()) for i in range(1, 7, 2)}
+    listed = {
+        int(sections[i]): len(sections[i + 1].strip().split("\n\\")[0].splitlines()) for i in range(1, 7, 2)
+    }
     assert declared == listed
     bigram = re.search(r"^(-?[\d.]+)\tbook emma", text, re.M)
-    assert bigram is not None and -1.0 < float(bigram.group(1)) < 0.0  # seen once of two: about 1/4 after discount
+    assert (
+        bigram is not None and -1.0 < float(bigram.group(1)) < 0.0
+    )  # seen once of two: about 1/4 after discount
 
 
 @pytest.mark.parametrize("pattern", ["(a|b", "[a (b|c)]", "{nope}", "Book {name}", "at 3pm"])
