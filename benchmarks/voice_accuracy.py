@@ -4,7 +4,8 @@ Prints ONE JSON object. Each command of a set is synthesised by espeak-ng (the
 voices and speeds of the voice test suite unless --voices), encoded as OGG/Opus
 or WebM/Opus, transcribed by the engine the environment picks (PocketSphinx
 unless SPOTTER_VOSK_MODEL) with the test studio's roster as hints, and parsed;
-it counts as correct when its frame (intent and slots) equals the typed text's.
+it counts as correct when its frame (intent and slots, a person slot taken as the
+studio member it names) equals the typed text's.
 This is the parser-level half of tests/voice/test_voice_english.py (which also
 runs the engine and compares replies and the store), fast enough to try ideas.
 
@@ -29,17 +30,14 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "tests" / "voice"))
 sys.path.append(str(REPO / "benchmarks"))  # last: benchmarks/nlu.py must not shadow the nlu package
 
-ROLES = {"sarah": "trainer", "mike": "trainer", "dana": "manager", "emma": "client"}
-
 
 def main() -> None:
     from voice_commands import COMMANDS, NOW
     from voice_heldout import HELDOUT
     from voice_speech import MIME, VOICES, ClipCache
-    from voice_studio import PEOPLE, local
+    from voice_studio import PEOPLE, frame, local
 
     from bot.voice.hear import present, transcribe_message
-    from domain.model import Role
     from nlu import load_parser
 
     args = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -53,10 +51,6 @@ def main() -> None:
         voices = tuple((v.split(":")[0], int(v.split(":")[1])) for v in opts.voices.split(","))
     commands = HELDOUT if opts.set == "heldout" else COMMANDS
     names = [p[1] for p in PEOPLE]
-    roster = {
-        "trainers": sorted(p[1] for p in PEOPLE if Role.TRAINER in p[2]),
-        "clients": sorted(p[1] for p in PEOPLE if Role.CLIENT in p[2]),
-    }
     now = local(NOW)
     parser = load_parser()
     clips = ClipCache(Path(opts.cache))
@@ -72,10 +66,7 @@ def main() -> None:
             decode_s += time.perf_counter() - started
             audio_s += transcript.seconds
             heard = present(transcript.text, names)
-            role = ROLES[who]
-            want = parser.parse(text, now=now, role=role, roster=roster).to_dict()
-            got = parser.parse(heard, now=now, role=role, roster=roster).to_dict()
-            if want == got:
+            if frame(parser, who, heard, now) == frame(parser, who, text, now):
                 correct[voice] += 1
             else:
                 misheard.append(f"[{voice} {speed}] {text!r} -> {heard!r}")

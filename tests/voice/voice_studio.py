@@ -34,6 +34,29 @@ PEOPLE = (
     ("nolink", "Nora Link", (Role.CLIENT,), "sarah"),
 )
 _ids = itertools.count(1)
+ROLE = {
+    h: ("manager" if Role.MANAGER in r else "trainer" if Role.TRAINER in r else "client")
+    for h, _, r, _ in PEOPLE
+}
+ROSTER = {
+    "trainers": sorted(name for _, name, roles, _ in PEOPLE if Role.TRAINER in roles),
+    "clients": sorted(name for _, name, roles, _ in PEOPLE if Role.CLIENT in roles),
+}
+
+
+def _person(mention: object) -> object:
+    """A person slot as the studio member it names ("Sarah" and "Sarah Lee" are both Sarah Lee)."""
+    if not isinstance(mention, str):
+        return mention
+    said = mention.lower().split()
+    named = [name for _, name, _, _ in PEOPLE if said == name.lower().split()[: len(said)]]
+    return named[0] if len(named) == 1 else mention.lower()
+
+
+def frame(parser: Any, who: str, text: str, now: datetime) -> dict:
+    """The parser's frame for `text` from `who`, person slots resolved to studio members."""
+    parsed = parser.parse(text, now=now, role=ROLE[who], roster=ROSTER).to_dict()
+    return {**parsed, "slots": {k: _person(v) for k, v in parsed["slots"].items()}}
 
 
 def local(text: str) -> datetime:
