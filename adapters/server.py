@@ -20,6 +20,7 @@ import importlib
 import logging
 import signal
 import sys
+import threading
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -140,6 +141,16 @@ class Server:
             self.scheduler = importlib.import_module("bot.scheduler").start_scheduler(
                 self.engine, self.channels
             )
+            threading.Thread(target=self._warm_voice, name="voice-warm-up", daemon=True).start()
+
+    def _warm_voice(self) -> None:
+        """The voice model built in the background, so the first voice note is as quick as the rest."""
+        try:
+            importlib.import_module("bot.voice.hear").warm_up(self.engine)
+        except ImportError:
+            pass  # the voice extra is not installed: voice notes get a sentence saying so
+        except Exception:  # noqa: BLE001 - a warm-up failure must not stop the server; the first note builds it
+            log.exception("voice warm-up failed")
 
     async def stop(self) -> None:
         """Stop listening (requests in progress complete), then let each channel finish its work."""

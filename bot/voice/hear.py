@@ -60,7 +60,13 @@ def hear(engine: Engine, turn: Turn) -> Reply:
     message = turn.message
     names = [p.full_name for p in engine.studio_people(turn.uow)]
     try:
-        transcript, silent = transcribe_message(message.audio, message.audio_mime, names, engine.parser)
+        transcript, silent = transcribe_message(
+            message.audio,
+            message.audio_mime,
+            names,
+            engine.parser,
+            speaker=f"{message.channel}:{message.sender_id}",
+        )
     except Exception as error:  # noqa: BLE001 - sorted below: a sentence for the person, or re-raised
         from bot.voice.audio import AudioProblem
         from bot.voice.transcriber import VoiceUnavailable
@@ -98,7 +104,7 @@ def voice_heard(turn: Turn, slots: dict[str, Any]) -> Reply:
 
 
 def transcribe_message(
-    audio: bytes | None, mime: str | None, names: list[str], parser: Any = None
+    audio: bytes | None, mime: str | None, names: list[str], parser: Any = None, speaker: str | None = None
 ) -> tuple[Transcript, bool]:
     """(transcript, whether the audio was silent) for one voice message, with the studio's names as hints."""
     from bot.voice.audio import PcmStream
@@ -114,7 +120,9 @@ def transcribe_message(
         if cached is not None:
             _cache.move_to_end(key)
             return cached, False
-    transcript = engine.transcribe(stream, vocabulary)
+    transcript = engine.transcribe(stream, vocabulary, speaker)
+    if stream.silent and transcript.words:  # nothing above the noise floor the recognizer is given:
+        transcript = replace(transcript, words=())  # what it "heard" is that floor, not the sender
     if transcript.unknown_names:
         log.warning("voice: the model does not know %s", ", ".join(transcript.unknown_names))
     with _cache_lock:
@@ -122,6 +130,37 @@ def transcribe_message(
         while len(_cache) > _CACHE_SIZE:
             _cache.popitem(last=False)
     return transcript, stream.silent and not transcript.words
+
+
+def warm_up(engine: Engine) -> int:
+    """Build the recognizer's model for every studio's roster now; the number of studios warmed.
+
+    Without this the first voice note after a start (or a roster change) waits about a second
+    for the vocabulary, the language model and a recognizer. `spotter serve` calls it on a
+    background thread; nothing depends on it finishing. Engines without `prepare` (Vosk, whose
+    model loads on first use) are left alone.
+    """
+    from sqlalchemy import select
+
+    from bot.voice.transcriber import VoiceUnavailable, transcriber
+    from bot.voice.vocabulary import build_vocabulary
+    from domain.actor import Actor
+    from domain.model import Studio
+
+    try:
+        prepare = getattr(transcriber(), "prepare", None)
+    except VoiceUnavailable:
+        return 0
+    if prepare is None:
+        return 0
+    with engine.store.sessions() as db:
+        studio_ids = list(db.scalars(select(Studio.id)))
+    for studio_id in studio_ids:
+        names = engine.store.run(
+            Actor.system(studio_id, "voice"), lambda uow: [p.full_name for p in engine.studio_people(uow)]
+        )
+        prepare(build_vocabulary(names, engine.parser))
+    return len(studio_ids)
 
 
 def present(text: str, names: list[str]) -> str:

@@ -21,6 +21,7 @@ import os
 import shutil
 import tempfile
 import threading
+from collections import OrderedDict
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,7 @@ _FILLERS = {"<s>", "</s>", "<sil>", "[NOISE]", "<unk>"}
 LM_ORDER = 4
 LANGUAGE_WEIGHT = 6.5  # the default: with the phrase corpus the model knows what people say; trust it
 PAD_SAMPLES = 4800  # 0.3 s of quiet before and after: notes often start on the first word
+MAX_SPEAKERS = 4096  # speakers whose cepstral mean is kept (a few hundred bytes each)
 NOISE_FLOOR = 100.0  # 16-bit RMS (about -50 dBFS) added under the signal: digital silence and clean synthesis break MFCCs
 
 
@@ -101,6 +103,7 @@ class SphinxTranscriber:
         self._lock = threading.Lock()
         self._domains: dict[str, _Domain] = {}
         self._free: list[Any] = []
+        self._cmn: OrderedDict[str, str] = OrderedDict()  # speaker -> cepstral mean after their last note
         self._slots = threading.BoundedSemaphore(max_streams or max(2, os.cpu_count() or 2))
 
     def domain(self, vocabulary: Vocabulary) -> _Domain:
@@ -114,6 +117,21 @@ class SphinxTranscriber:
                 self._domains[vocabulary.fingerprint] = found
                 self._free = [d for d in self._free if d.fingerprint == found.fingerprint]
             return found
+
+    def _remember(self, speaker: str, cmn: str) -> None:
+        with self._lock:
+            self._cmn[speaker] = cmn
+            self._cmn.move_to_end(speaker)
+            while len(self._cmn) > MAX_SPEAKERS:
+                self._cmn.popitem(last=False)
+
+    def prepare(self, vocabulary: Vocabulary) -> None:
+        """Build this vocabulary's model and one recognizer now (at start-up, not on the first note)."""
+        domain = self.domain(vocabulary)
+        pooled = self._decoder(domain)
+        with self._lock:
+            if pooled.fingerprint in self._domains:
+                self._free.append(pooled)
 
     def _decoder(self, domain: _Domain) -> Any:
         with self._lock:
@@ -134,22 +152,33 @@ class SphinxTranscriber:
         decoder = _Pooled(Decoder(config), domain.fingerprint)
         return decoder
 
-    def transcribe(self, chunks: Iterable[bytes], vocabulary: Vocabulary) -> Transcript:
+    def transcribe(
+        self, chunks: Iterable[bytes], vocabulary: Vocabulary, speaker: str | None = None
+    ) -> Transcript:
         domain = self.domain(vocabulary)
+        audio = bytearray(_quiet(PAD_SAMPLES, 0))
+        samples = 0
+        for chunk in chunks:  # the whole note first (at most 2 minutes, 3.8 MB): see below
+            samples += len(chunk) // 2
+            audio += _floor(chunk, samples)
+        audio += _quiet(PAD_SAMPLES, 1)
         with self._slots:
             pooled = self._decoder(domain)
             try:
                 decoder = pooled.decoder
-                samples = 0
+                with self._lock:
+                    prior = self._cmn.get(speaker) if speaker else None
                 decoder.start_utt()
                 try:
-                    decoder.process_raw(_quiet(PAD_SAMPLES, 0), False, False)
-                    for chunk in chunks:
-                        samples += len(chunk) // 2
-                        decoder.process_raw(_floor(chunk, samples), False, False)
-                    decoder.process_raw(_quiet(PAD_SAMPLES, 1), False, False)
+                    if prior is None:  # a first note: normalised by its own cepstral mean (batch CMN)
+                        decoder.process_raw(bytes(audio), False, True)
+                    else:  # the speaker's voice and microphone as their earlier notes left them
+                        decoder.set_cmn(prior)
+                        decoder.process_raw(bytes(audio), False, False)
                 finally:
                     decoder.end_utt()
+                if speaker:
+                    self._remember(speaker, decoder.get_cmn())
                 words = tuple(
                     Word(
                         seg.word.split("(")[0],
@@ -157,7 +186,7 @@ class SphinxTranscriber:
                         seg.start_frame / 100,
                         seg.end_frame / 100,
                     )
-                    for seg in decoder.seg()
+                    for seg in decoder.seg() or ()
                     if seg.word not in _FILLERS and not seg.word.startswith(("[", "+"))
                 )
             finally:

@@ -62,8 +62,14 @@ class Transcriber(Protocol):
 
     name: str
 
-    def transcribe(self, chunks: Iterable[bytes], vocabulary: Vocabulary) -> Transcript:
-        """Decode 16 kHz mono s16 PCM `chunks` (streamed) with the studio's vocabulary as hints."""
+    def transcribe(
+        self, chunks: Iterable[bytes], vocabulary: Vocabulary, speaker: str | None = None
+    ) -> Transcript:
+        """Decode 16 kHz mono s16 PCM `chunks` (streamed) with the studio's vocabulary as hints.
+
+        `speaker` (channel and sender) lets an engine carry what it learnt of a voice and
+        microphone from one note of theirs to the next.
+        """
         ...
 
 

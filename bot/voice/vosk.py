@@ -99,7 +99,9 @@ class VoskTranscriber:
             self._grammars = {vocabulary.fingerprint: (grammar, unknown)}
         return grammar, unknown
 
-    def transcribe(self, chunks: Iterable[bytes], vocabulary: Vocabulary) -> Transcript:
+    def transcribe(
+        self, chunks: Iterable[bytes], vocabulary: Vocabulary, speaker: str | None = None
+    ) -> Transcript:
         import vosk
 
         grammar, unknown = self.grammar(vocabulary)

@@ -8,11 +8,13 @@ import pytest
 from voice_commands import NOW
 from voice_fixtures import clips, fresh_transcripts, voice_extra  # noqa: F401 - fixtures
 from voice_speech import encode
-from voice_studio import Twin, local
+from voice_studio import PEOPLE, Twin, local
 
 from bot.engine import Engine
 from bot.voice import audio
-from bot.voice.hear import UNSURE
+from bot.voice import transcriber as transcriber_module
+from bot.voice.hear import UNSURE, warm_up
+from bot.voice.vocabulary import build_vocabulary
 
 
 def _silence_wav(seconds: float, rate: int = 16000) -> bytes:
@@ -125,3 +127,40 @@ def test_a_retried_voice_message_has_one_effect(clips, studio: Twin) -> None:  #
     after_first = studio.snapshot()
     assert studio.engine.handle(message) == first
     assert studio.snapshot() == after_first
+
+
+@pytest.mark.usefixtures("voice_extra")
+def test_warm_up_builds_the_studio_model_before_the_first_note(store, clock, monkeypatch) -> None:
+    monkeypatch.delenv("SPOTTER_VOSK_MODEL", raising=False)  # the fallback: it has a model to build
+    transcriber_module.reset()
+    try:
+        clock.set(local(NOW))
+        engine = Engine(store)
+        Twin(store, engine, "telegram")
+        fingerprint = build_vocabulary([name for _, name, _, _ in PEOPLE], engine.parser).fingerprint
+        assert warm_up(engine) == 1
+        stt = transcriber_module.transcriber()
+        assert fingerprint in stt._domains
+        assert any(d.fingerprint == fingerprint for d in stt._free)  # a recognizer waiting for the first note
+    finally:
+        transcriber_module.reset()
+
+
+def test_a_first_note_is_heard_the_same_whatever_came_before(clips, monkeypatch) -> None:  # noqa: F811
+    """Each speaker's cepstral mean is their own: other people's notes do not change how one is heard."""
+    from bot.voice.audio import PcmStream
+    from bot.voice.sphinx import SphinxTranscriber
+
+    vocabulary = build_vocabulary([name for _, name, _, _ in PEOPLE])
+    stt = SphinxTranscriber(max_streams=1)  # one recognizer: every note goes through the same one
+    note = clips.clip("book Emma tomorrow at 10am", "en-us+f3", 175, "ogg")
+    others = [clips.clip(t, "en-us", 150, "webm") for t in ("help", "show my sessions this week")]
+    first = stt.transcribe(PcmStream(note.data, note.mime), vocabulary, "telegram:a").text
+    for i, other in enumerate(others):
+        stt.transcribe(PcmStream(other.data, other.mime), vocabulary, f"telegram:b{i}")
+    assert stt.transcribe(PcmStream(note.data, note.mime), vocabulary, "telegram:c").text == first
+    assert stt.transcribe(PcmStream(note.data, note.mime), vocabulary).text == first  # no speaker: the same
+    assert set(stt._cmn) == {"telegram:a", "telegram:b0", "telegram:b1", "telegram:c"}
+    monkeypatch.setattr("bot.voice.sphinx.MAX_SPEAKERS", 2)
+    stt.transcribe(PcmStream(note.data, note.mime), vocabulary, "telegram:d")
+    assert list(stt._cmn) == ["telegram:c", "telegram:d"]  # the oldest are forgotten first
