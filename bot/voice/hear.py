@@ -114,7 +114,8 @@ def transcribe_message(
     stream = PcmStream(audio, mime)  # refuses empty / oversized / non-audio before any decoding
     engine = transcriber()
     vocabulary = build_vocabulary(names, parser)
-    key = (hashlib.sha256(audio or b"").hexdigest(), f"{engine.name}:{vocabulary.fingerprint}")
+    # Per speaker too: the recognizer hears a speaker's note in the light of their earlier ones.
+    key = (hashlib.sha256(audio or b"").hexdigest(), f"{engine.name}:{vocabulary.fingerprint}:{speaker}")
     with _cache_lock:
         cached = _cache.get(key)
         if cached is not None:

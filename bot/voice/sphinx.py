@@ -168,6 +168,7 @@ class SphinxTranscriber:
                 decoder = pooled.decoder
                 with self._lock:
                     prior = self._cmn.get(speaker) if speaker else None
+                decoder.reinit_feat()  # a fresh front end: no noise or mean estimate left by another note
                 decoder.start_utt()
                 try:
                     if prior is None:  # a first note: normalised by its own cepstral mean (batch CMN)
