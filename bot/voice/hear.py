@@ -130,7 +130,7 @@ def transcribe_message(
         _cache[key] = transcript
         while len(_cache) > _CACHE_SIZE:
             _cache.popitem(last=False)
-    return transcript, stream.silent and not transcript.words
+    return transcript, stream.silent  # a silent note has no words (above)
 
 
 def warm_up(engine: Engine) -> int:

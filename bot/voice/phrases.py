@@ -29,7 +29,9 @@ DATA = Path(__file__).with_name("data") / "phrases.yaml"
 _PART = re.compile(r"\(([^()\[\]]*)\)|\[([^()\[\]]*)\]|\{([a-z']+)\}|([^\s()\[\]{}]+)")
 _NO_AT = {"to", "from", "until", "till", "by", "around", "my", "the", "your", "at"}
 MAX_SHAPES = 12  # alternative word orders kept per pattern (a sample beyond that, seeded)
-DUP = 2
+# A pattern without slots (a fixed phrase: "never mind") is repeated fills // FIXED_SHARE times,
+# so fixed phrases keep some weight against slotted ones, which yield `fills` sentences per order.
+FIXED_SHARE = 2
 
 
 def _words(text: str) -> tuple[str, ...]:
@@ -209,7 +211,7 @@ def expand(pattern: str, rng: random.Random, fills: int = 2) -> Iterator[tuple[s
         orders = rng.sample(orders, MAX_SHAPES)
     has_slot = any(isinstance(p, str) and p not in ("name", "name's") for o in orders for p in o)
     for order in orders:
-        for _ in range(fills if has_slot else max(1, fills // DUP)):
+        for _ in range(fills if has_slot else max(1, fills // FIXED_SHARE)):
             words: list[str] = []
             for part in order:
                 value = rng.choice(table[part]) if isinstance(part, str) else part

@@ -127,8 +127,10 @@ class SphinxTranscriber:
 
     def prepare(self, vocabulary: Vocabulary) -> None:
         """Build this vocabulary's model and one recognizer now (at start-up, not on the first note)."""
-        domain = self.domain(vocabulary)
-        pooled = self._decoder(domain)
+        self._release(self._decoder(self.domain(vocabulary)))
+
+    def _release(self, pooled: _Pooled) -> None:
+        """Back to the pool, unless its roster has been replaced meanwhile."""
         with self._lock:
             if pooled.fingerprint in self._domains:
                 self._free.append(pooled)
@@ -191,9 +193,7 @@ class SphinxTranscriber:
                     if seg.word not in _FILLERS and not seg.word.startswith(("[", "+"))
                 )
             finally:
-                with self._lock:
-                    if pooled.fingerprint in self._domains:
-                        self._free.append(pooled)
+                self._release(pooled)
         return Transcript(words, self.name, samples / 16000)
 
 

@@ -26,7 +26,7 @@ from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 
-from bot.voice.phrases import NAME, NAME_S, corpus
+from bot.voice.phrases import NAME, NAME_S, corpus, pools
 from bot.voice.spoken_words import number_words, ordinal_words
 
 _PERSON_SLOTS = ("client", "trainer", "name", "substitute", "person", "new_trainer")
@@ -131,8 +131,6 @@ def command_templates(parser: Any = None) -> tuple[tuple[str, ...], ...]:
 
 def time_phrases() -> list[tuple[str, ...]]:
     """Every spoken time, day, period and duration once, so each is in the model on its own too."""
-    from bot.voice.phrases import pools
-
     table = pools()
     return list(dict.fromkeys(v for slot in ("clock", "day", "period", "duration") for v in table[slot]))
 
@@ -171,6 +169,11 @@ def name_forms(full_name: str) -> list[list[str]]:
     return [words[:1], words] if len(words) > 1 else [words]
 
 
+def possessive(form: list[str]) -> tuple[str, ...]:
+    """A name form with "'s" on its last word ("john smith's")."""
+    return (*form[:-1], form[-1] + "'s")
+
+
 def roster_fingerprint(names: Iterable[str]) -> str:
     return hashlib.sha256("\n".join(sorted(set(names))).encode()).hexdigest()[:16]
 
@@ -192,15 +195,14 @@ def _build(names: tuple[str, ...], parser_id: int) -> Vocabulary:
                 if word == NAME:
                     words.extend(next(cycle))
                 elif word == NAME_S:
-                    form = next(cycle)
-                    words.extend([*form[:-1], form[-1] + "'s"])
+                    words.extend(possessive(next(cycle)))
                 else:
                     words.append(word)
             sentences.append(tuple(words))
     for form in forms:  # every name, in the places names go
         for before, after in ((["with"], []), ([], []), (["for"], []), (["with"], ["at"]), ([], ["'s"])):
             if after == ["'s"]:
-                sentences.append((*form[:-1], form[-1] + "'s", "session"))
+                sentences.append((*possessive(form), "session"))
             else:
                 sentences.append((*before, *form, *after))
     sentences += time_phrases()
