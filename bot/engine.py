@@ -65,10 +65,27 @@ MAX_TEXT = 4000
 ATTEMPTS = 3
 PEOPLE_TTL = 30.0  # seconds a cached roster may miss a rename made by another process
 EMPTY_STATE = DialogueState().to_json()
+_LINKED = "_already_linked"  # "link CODE" from someone already linked: a sentence, no intent
 _LINK = re.compile(r"^\s*(?:/start|link|/link)\s+([A-Za-z0-9][A-Za-z0-9 -]{3,40})\s*$", re.I)
 _INVITE = re.compile(
     r"^\s*(?:please\s+)?(?:invite|send (?:an? )?invite to|send (?:a )?link code to)\s+(.+?)\s*[.!]?\s*$", re.I
 )
+
+
+def local_match(text: str) -> tuple[str, dict[str, str]] | None:
+    """(intent, slots) for an engine-local phrasing ("invite NAME", "link CODE"), read before the parser."""
+    if _LINK.match(text):
+        return _LINKED, {}
+    invite = _INVITE.match(text)
+    if invite:
+        return "invite", {"name": invite.group(1)}
+    for pattern, name in LOCAL_RULES:
+        found = pattern.fullmatch(text)
+        if found:
+            return name, {k: v for k, v in found.groupdict().items() if v is not None}
+    return None
+
+
 # Intents a pending question gives way to (anything else that is not an answer re-asks it).
 _SMALL = {"out_of_scope", "affirm", "deny", "greet", "thanks", "help", "undo", "stop"}
 
@@ -604,14 +621,26 @@ class Engine:
     # --- engine-local intents ------------------------------------------------------------------
 
     def _local_intent(self, turn: Turn, text: str) -> Reply | None:
-        if _LINK.match(text):
+        found = local_match(text)
+        if found is None:
+            return None
+        name, slots = found
+        if name == _LINKED:
             return Reply(f"You're already linked as {turn.speaker.full_name}.")
-        invite = _INVITE.match(text)
-        if invite:
-            slots = {"name": invite.group(1)}
-            return self.run(turn, "invite", slots)
-        for pattern, name in LOCAL_RULES:
-            found = pattern.fullmatch(text)
-            if found:
-                return self.run(turn, name, {k: v for k, v in found.groupdict().items() if v is not None})
-        return None
+        return self.run(turn, name, slots)
+
+    def in_context(self, turn: Turn, text: str) -> bool:
+        """Whether the dialogue, not the parser alone, decides what `text` means here.
+
+        The same tests as `dispatch_text` makes before it trusts the parser's frame: an
+        engine-local phrase, a pending question, a correction of the last change, a follow-up
+        to the last query. A voice note's alternative readings are not weighed then
+        (bot/voice/choose.py judges a reading as a request on its own).
+        """
+        state = turn.state
+        return (
+            local_match(text) is not None
+            or state.pending is not None
+            or bool(state.last_action and state.turns_since_action <= 1 and looks_like_correction(text))
+            or bool(state.last_query and looks_like_follow_up(text))
+        )

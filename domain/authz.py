@@ -16,6 +16,7 @@ An action missing for a role is refused with a polite sentence.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 
 from sqlalchemy import ColumnElement, exists, false, or_, select, true
 from sqlalchemy.orm import Session
@@ -93,8 +94,13 @@ ACTION_WORDS = {
 
 def scopes(actor: Actor, action: str) -> set[str]:
     """The scopes the actor's roles give for an action (empty: not allowed at all)."""
+    return role_scopes(actor.roles, action)
+
+
+def role_scopes(roles: Iterable[Role], action: str) -> set[str]:
+    """The scopes these roles give for an action: also read before asking (a voice note's readings)."""
     rules = MATRIX[action]
-    return {rules[role] for role in actor.roles if role in rules}
+    return {rules[role] for role in roles if role in rules}
 
 
 def refuse(action: str) -> NotAllowed:

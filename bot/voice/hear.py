@@ -15,6 +15,7 @@ per message for a while so a platform's retry is not decoded twice.
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import logging
 import os
@@ -29,9 +30,13 @@ from bot.intents.registry import intent
 from bot.messages import Reply
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from bot.engine import Engine
     from bot.turn import Turn
+    from bot.voice.choose import Listener
     from bot.voice.transcriber import Transcript
+    from nlu.frame import Frame
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +79,11 @@ def hear(engine: Engine, turn: Turn) -> Reply:
         if isinstance(error, AudioProblem | VoiceUnavailable):
             return Reply(str(error), error=True)
         raise
+    if transcript.alternatives and not engine.in_context(turn, present(transcript.text, names)):
+        from bot.voice.choose import Listener
+
+        listener = Listener(turn.speaker, turn.people, turn.now)
+        transcript = reconsider(transcript, names, listener, lambda text: engine.parse(turn, text))
     text = present(transcript.text, names)
     if not text:
         if silent:
@@ -101,6 +111,37 @@ def voice_heard(turn: Turn, slots: dict[str, Any]) -> Reply:
     if isinstance(resume, dict):
         turn.state.pending = Pending.from_json(resume)
     return turn.engine.dispatch_text(turn, text)
+
+
+def reconsider(
+    transcript: Transcript, names: list[str], listener: Listener, parse: Callable[[str], Frame]
+) -> Transcript:
+    """The transcript of the recognizer's reading that makes sense for this speaker (bot/voice/choose.py).
+
+    Words of the chosen reading that the first one also had keep their confidence; the others
+    get the lowest confidence among the words they replace, so a reading the recognizer was
+    unsure of is still confirmed before it changes anything.
+    """
+    from bot.voice.choose import choose
+    from bot.voice.transcriber import Word
+
+    readings = [present(text, names) for text in (transcript.text, *transcript.alternatives)]
+    index = choose(readings, parse, listener)
+    if index == 0:
+        return transcript
+    log.info("voice: %r read as %r (a later reading that makes sense)", transcript.text, readings[index])
+    first = transcript.words
+    chosen = transcript.alternatives[index - 1].split()
+    words: list[Word] = []
+    matcher = difflib.SequenceMatcher(a=[w.text for w in first], b=chosen, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            words += first[i1:i2]
+            continue
+        replaced = first[i1:i2] or first[max(0, i1 - 1) : i1 + 1]  # an insertion: its neighbours
+        confidence = min((w.confidence for w in replaced), default=0.0)
+        words += [Word(text, confidence) for text in chosen[j1:j2]]
+    return replace(transcript, words=tuple(words))
 
 
 def transcribe_message(

@@ -8,6 +8,10 @@ parser's training phrases spoken, with the roster's names in them. It is
 rebuilt when the roster changes (the vocabulary's fingerprint), with made-up
 pronunciations (bot/voice/pronounce.py) for names the dictionary lacks.
 
+Besides its best reading the recognizer reports up to N_BEST next-best ones
+(`Transcript.alternatives`); bot/voice/choose.py picks among them with what
+the studio knows of the speaker.
+
 The acoustic model files are read once per recognizer; recognizers are pooled
 (at most one per core, each used by one message at a time) and reused, so
 concurrent messages do not each pay the load, and memory stays bounded.
@@ -37,6 +41,8 @@ LM_ORDER = 4
 LANGUAGE_WEIGHT = 6.5  # the default: with the phrase corpus the model knows what people say; trust it
 PAD_SAMPLES = 4800  # 0.3 s of quiet before and after: notes often start on the first word
 MAX_SPEAKERS = 4096  # speakers whose cepstral mean is kept (a few hundred bytes each)
+N_BEST = 10  # alternative readings kept: a slip in a name or a command word is usually among them
+N_BEST_SCAN = 40  # lattice paths read to find them (many differ only in silences or pronunciations)
 NOISE_FLOOR = 100.0  # 16-bit RMS (about -50 dBFS) added under the signal: digital silence and clean synthesis break MFCCs
 
 
@@ -184,17 +190,34 @@ class SphinxTranscriber:
                     self._remember(speaker, decoder.get_cmn())
                 words = tuple(
                     Word(
-                        seg.word.split("(")[0],
-                        max(0.0, min(1.0, float(seg.prob))),
-                        seg.start_frame / 100,
-                        seg.end_frame / 100,
+                        said, max(0.0, min(1.0, float(seg.prob))), seg.start_frame / 100, seg.end_frame / 100
                     )
                     for seg in decoder.seg() or ()
-                    if seg.word not in _FILLERS and not seg.word.startswith(("[", "+"))
+                    if (said := _spoken(seg.word))
                 )
+                alternatives = _alternatives(decoder, " ".join(w.text for w in words))
             finally:
                 self._release(pooled)
-        return Transcript(words, self.name, samples / 16000)
+        return Transcript(words, self.name, samples / 16000, alternatives=alternatives)
+
+
+def _alternatives(decoder: Any, best: str) -> tuple[str, ...]:
+    """The lattice's next-best distinct word strings after `best` (fillers and variants dropped)."""
+    found: list[str] = []
+    for i, hypothesis in enumerate(decoder.nbest() or ()):  # None without a lattice, like seg()
+        if i >= N_BEST_SCAN or len(found) >= N_BEST or hypothesis is None:
+            break  # None: the lattice has no further path
+        text = " ".join(w for w in map(_spoken, (hypothesis.hypstr or "").split()) if w)
+        if text and text != best and text not in found:
+            found.append(text)
+    return tuple(found)
+
+
+def _spoken(word: str) -> str | None:
+    """A decoder word as said ("three(2)" -> "three"); None for silences, noises and fillers."""
+    if word in _FILLERS or word.startswith(("[", "+")):
+        return None
+    return word.split("(")[0]
 
 
 class _Pooled:

@@ -35,12 +35,18 @@ class Word:
 
 @dataclass(frozen=True)
 class Transcript:
-    """What an engine heard. `confidence` is the mean of the words' confidences (1.0 with no words)."""
+    """What an engine heard. `confidence` is the mean of the words' confidences (1.0 with no words).
+
+    `alternatives` are the engine's next-best readings of the same audio, best first, as
+    lower-case texts (empty for engines that give none): the engine picks by sound and a
+    language model; which reading makes sense for this speaker is decided in bot/voice/choose.py.
+    """
 
     words: tuple[Word, ...]
     engine: str
     seconds: float = 0.0
     unknown_names: tuple[str, ...] = field(default=())
+    alternatives: tuple[str, ...] = field(default=())
 
     @property
     def text(self) -> str:

@@ -84,6 +84,28 @@ def test_common_time_words_weigh_more_than_rare_ones() -> None:
     assert periods["this month"] > periods["in february"] > 0
 
 
+def test_every_hour_is_as_likely_as_the_others() -> None:
+    # The model must not learn that "at one" is likelier than "at four": a recognizer unsure
+    # between two hours would pick the one the corpus happened to repeat.
+    hours = (
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+    )
+    said = Counter(b for s in corpus() for a, b in zip(s, s[1:], strict=False) if a == "at" and b in hours)
+    assert set(said) == set(hours)
+    assert max(said.values()) <= 1.35 * min(said.values()), said
+
+
 def test_spoken_forms_of_typed_training_phrases() -> None:
     assert spoken("cancel John's 3pm", {"john"}) == ["cancel", NAME_S, "three", "p", "m"]
     assert spoken("log w/ John at 10:30am", {"john"}) == [
