@@ -17,6 +17,7 @@ import pytest
 from bot.voice import phrases
 from bot.voice.lm import build_arpa
 from bot.voice.phrases import NAME, NAME_S, corpus, expand, load_patterns, pools, shapes
+from bot.voice.spoken_words import number_words
 from bot.voice.vocabulary import build_vocabulary, spoken, training_phrases
 
 _ALLOWED = re.compile(r"[a-z' ()\[\]{}|]+")
@@ -87,20 +88,7 @@ def test_common_time_words_weigh_more_than_rare_ones() -> None:
 def test_every_hour_is_as_likely_as_the_others() -> None:
     # The model must not learn that "at one" is likelier than "at four": a recognizer unsure
     # between two hours would pick the one the corpus happened to repeat.
-    hours = (
-        "one",
-        "two",
-        "three",
-        "four",
-        "five",
-        "six",
-        "seven",
-        "eight",
-        "nine",
-        "ten",
-        "eleven",
-        "twelve",
-    )
+    hours = tuple(" ".join(number_words(h)) for h in range(1, 13))
     said = Counter(b for s in corpus() for a, b in zip(s, s[1:], strict=False) if a == "at" and b in hours)
     assert set(said) == set(hours)
     assert max(said.values()) <= 1.35 * min(said.values()), said
