@@ -42,7 +42,7 @@ def main() -> None:
     from voice_dev import DEV
     from voice_heldout import HELDOUT
     from voice_speech import MIME, VOICES, ClipCache
-    from voice_studio import PEOPLE, ROLE, ROSTER, frame, local
+    from voice_studio import HOURS, PEOPLE, ROLE, ROSTER, frame, local
 
     from bot.people import Known
     from bot.voice.choose import Listener
@@ -69,6 +69,10 @@ def main() -> None:
     clips = ClipCache(Path(opts.cache))
     people = [Known(uuid.uuid4(), name, handle, frozenset(roles)) for handle, name, roles, _ in PEOPLE]
     known = {p.handle: p for p in people}
+
+    def works_at(trainer: Any, start: Any) -> bool:  # the test studio's hours (voice_studio.HOURS)
+        return any(day == start.weekday() and a <= start.time() < b for day, a, b in HOURS)
+
     correct: Counter[str] = Counter()
     misheard: list[str] = []
     decode_s = audio_s = 0.0
@@ -85,7 +89,8 @@ def main() -> None:
                 def parse(said: str, who: str = who) -> Any:
                     return parser.parse(said, now=now, role=ROLE[who], roster=ROSTER)
 
-                transcript = reconsider(transcript, names, Listener(known[who], people, now), parse)
+                listener = Listener(known[who], people, now, works_at)
+                transcript = reconsider(transcript, names, listener, parse)
             audio_s += transcript.seconds
             heard = present(transcript.text, names)
             if frame(parser, who, heard, now) == frame(parser, who, text, now):

@@ -116,6 +116,8 @@ LOG = _re(
     r"completed|finished) with\b|\bput down (?:a )?session\b|\badd (?:a |an )?(?:past |completed )?session\b.*\b(?:"
     r"yesterday|ago|earlier|this morning|last|today at)\b"
 )
+# "Mike covered for Sarah with Emma on Monday": a session that took place, with a substitute.
+COVERED = _re(r"\b(?:covered|subbed|filled in|stood in) for\b")
 RESCHEDULE = _re(
     r"\bre-?schedul|\bresched\b|\bmove\b|\bmoving\b|\bpush(?:ing)?\b|\bshift\b|\bpostpone|\bbring (?:\w+ )?forward\b|"
     r"\brebook|\bre-book|\bchange (?:my|the|his|her|our|their|\w+'s) (?:session|appointment|booking|time|\d)|"
@@ -269,6 +271,7 @@ def classify_by_rules(text: str, role: str) -> IntentGuess | None:
         ("check_availability", lambda: bool(AVAILABILITY.search(t))),
         ("query_stats", lambda: bool(STATS_CUE.search(t))),
         ("log_session", lambda: bool(LOG.search(t))),
+        ("log_cover", lambda: bool(COVERED.search(t)) and not QUESTION.search(t)),
         ("book_session", lambda: bool(BOOK.search(t))),
         ("bare_session", lambda: bool(BARE_SESSION.search(t)) and not QUESTION.search(t)),
         ("query_sessions", lambda: bool(QUERY.search(t)) and not _small_talk(t)),
@@ -279,6 +282,7 @@ def classify_by_rules(text: str, role: str) -> IntentGuess | None:
                 "no_show_stats": "query_stats",
                 "no_show_list": "query_sessions",
                 "log_note": "log_session",
+                "log_cover": "log_session",
                 "commission_stats": "query_stats",
                 "bare_session": "log_session" if PAST_WORDS.search(t) else "book_session",
             }.get(name, name)

@@ -568,6 +568,8 @@ def _context_name_start(tokens: Sequence[Token], i: int, roster: Roster) -> bool
     if low in lex.common_words or low in roster.words:
         return False
     prev, nxt = _prev(tokens, i), _next(tokens, i)
+    if prev in TRAINER_CUES | CLIENT_CUES and i >= 2 and _prev(tokens, i - 1) in _GROUPING:
+        return False  # "each trainer run", "per client spent": a role word as a group, not a title
     if prev in AUX_CUES:
         return tok.is_title or nxt in AUX_FOLLOWERS or nxt in {"'s", "'"}
     if prev in PERSON_CUES or nxt in {"'s", "'"}:
@@ -579,6 +581,10 @@ def _context_name_start(tokens: Sequence[Token], i: int, roster: Roster) -> bool
     if _sentence_initial(tokens, i):
         return nxt in SUBJECT_VERBS
     return tok.is_title and not tok.text.isupper()
+
+
+#: Words that make the role word after them a group ("each trainer", "per client"), not a title.
+_GROUPING = frozenset(["each", "every", "per", "by", "which", "all", "other"])
 
 
 def _continues_name(tokens: Sequence[Token], j: int) -> bool:

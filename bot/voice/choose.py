@@ -60,11 +60,16 @@ SLOT_ROLES = {"client": Role.CLIENT, "trainer": Role.TRAINER, "substitute_for": 
 
 @dataclass(frozen=True)
 class Listener:
-    """What the choice knows of the conversation: who speaks, whom they may name, and when."""
+    """What the choice knows of the conversation: who speaks, whom they may name, and when.
+
+    `works_at(trainer, start)`: whether the trainer's working hours take a session starting then
+    (None: hours are not weighed).
+    """
 
     speaker: PersonLike
     people: Sequence[PersonLike]
     now: datetime
+    works_at: Callable[[PersonLike, datetime], bool] | None = None
 
 
 def doubts(text: str, frame: Frame, listener: Listener) -> list[str]:
@@ -90,6 +95,7 @@ def doubts(text: str, frame: Frame, listener: Listener) -> list[str]:
         found.append(f"it names {', '.join(unused)} without saying what for")
     found += _refusals(frame.intent, named, listener.speaker)
     found += _times(frame, listener.now)
+    found += _hours(frame, named, listener)
     return found
 
 
@@ -146,15 +152,15 @@ def _refusals(intent: str, named: dict[str, PersonLike], speaker: PersonLike) ->
     return found
 
 
+def _aware(value: Any, now: datetime) -> datetime | None:
+    if not isinstance(value, datetime):
+        return None
+    return value if value.tzinfo else value.replace(tzinfo=now.tzinfo)
+
+
 def _times(frame: Frame, now: datetime) -> list[str]:
     """A booking or a move into the past, a log of the future: refused by the handlers."""
-
-    def aware(value: Any) -> datetime | None:
-        if not isinstance(value, datetime):
-            return None
-        return value if value.tzinfo else value.replace(tzinfo=now.tzinfo)
-
-    start, new_start = aware(frame.slots.get("start")), aware(frame.slots.get("new_start"))
+    start, new_start = _aware(frame.slots.get("start"), now), _aware(frame.slots.get("new_start"), now)
     if frame.intent == "book_session" and start is not None and start <= now:
         return ["a booking in the past"]
     if frame.intent == "reschedule_session" and new_start is not None and new_start <= now:
@@ -162,3 +168,20 @@ def _times(frame: Frame, now: datetime) -> list[str]:
     if frame.intent == "log_session" and start is not None and start > now + timedelta(minutes=1):
         return ["a log of a session to come"]
     return []
+
+
+def _hours(frame: Frame, named: dict[str, PersonLike], listener: Listener) -> list[str]:
+    """A booking or a move to a time the trainer doesn't work: the studio refuses those too."""
+    slot = {"book_session": "start", "reschedule_session": "new_start"}.get(frame.intent)
+    when = _aware(frame.slots.get(slot), listener.now) if slot else None
+    if when is None or listener.works_at is None:
+        return []
+    trainer = named.get("trainer")
+    if trainer is None and Role.TRAINER in listener.speaker.roles:
+        trainer = listener.speaker
+    if trainer is None:  # a client's own trainer, or the named client's
+        client = named.get("client") or listener.speaker
+        trainer = next((p for p in listener.people if p.id == client.primary_trainer_id), None)
+    if trainer is None or listener.works_at(trainer, when):
+        return []
+    return [f"{trainer.full_name} doesn't work at that time"]

@@ -2,7 +2,10 @@
 
 The engine calls `hear(engine, turn)` for an `Incoming` with audio and no text.
 The reply starts with what was heard ("I heard: log session with Emma at three
-p m") so a wrong word can be corrected at once. When the recognizer is unsure
+p m") so a wrong word can be corrected at once. When the recognizer's first reading is
+something this speaker cannot have meant, its next reading that makes sense is taken instead
+(`reconsider`, bot/voice/choose.py), unless a question is pending or the dialogue otherwise
+reads the words in context. When the recognizer is unsure
 (mean word confidence below SPOTTER_VOICE_MIN_CONFIDENCE) nothing is run yet:
 the engine's own confirmation question ("Shall I go ahead?", Yes / No) is asked,
 and "Yes" sends the transcript down the text path (a question that was pending
@@ -23,6 +26,7 @@ import re
 import threading
 from collections import OrderedDict
 from dataclasses import replace
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from bot.dialogue.state import Pending
@@ -33,6 +37,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from bot.engine import Engine
+    from bot.people import PersonLike
     from bot.turn import Turn
     from bot.voice.choose import Listener
     from bot.voice.transcriber import Transcript
@@ -81,8 +86,16 @@ def hear(engine: Engine, turn: Turn) -> Reply:
         raise
     if transcript.alternatives and not engine.in_context(turn, present(transcript.text, names)):
         from bot.voice.choose import Listener
+        from domain.availability import fits_working_hours
 
-        listener = Listener(turn.speaker, turn.people, turn.now)
+        def works_at(trainer: PersonLike, start: datetime) -> bool:
+            return turn.query(
+                lambda uow: fits_working_hours(
+                    uow.db, uow.studio, trainer.id, start, start + timedelta(minutes=1)
+                )
+            )
+
+        listener = Listener(turn.speaker, turn.people, turn.now, works_at)
         transcript = reconsider(transcript, names, listener, lambda text: engine.parse(turn, text))
     text = present(transcript.text, names)
     if not text:

