@@ -26,7 +26,6 @@ import argparse
 import json
 import sys
 import time
-import uuid
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -42,9 +41,8 @@ def main() -> None:
     from voice_dev import DEV
     from voice_heldout import HELDOUT
     from voice_speech import MIME, VOICES, ClipCache
-    from voice_studio import HOURS, PEOPLE, ROLE, ROSTER, frame, local
+    from voice_studio import PEOPLE, ROLE, ROSTER, frame, known_people, local, works_at
 
-    from bot.people import Known
     from bot.voice.choose import Listener
     from bot.voice.hear import present, reconsider, transcribe_message
     from nlu import load_parser
@@ -67,12 +65,8 @@ def main() -> None:
     now = local(NOW)
     parser = load_parser()
     clips = ClipCache(Path(opts.cache))
-    people = [Known(uuid.uuid4(), name, handle, frozenset(roles)) for handle, name, roles, _ in PEOPLE]
-    known = {p.handle: p for p in people}
-
-    def works_at(trainer: Any, start: Any) -> bool:  # the test studio's hours (voice_studio.HOURS)
-        return any(day == start.weekday() and a <= start.time() < b for day, a, b in HOURS)
-
+    known = known_people()
+    people = list(known.values())
     correct: Counter[str] = Counter()
     misheard: list[str] = []
     decode_s = audio_s = 0.0

@@ -86,6 +86,11 @@ def local_match(text: str) -> tuple[str, dict[str, str]] | None:
     return None
 
 
+def _correcting(state: DialogueState, text: str) -> bool:
+    """Whether `text` may correct the change just made ("no, 4pm"), rather than ask anew."""
+    return bool(state.last_action and state.turns_since_action <= 1 and looks_like_correction(text))
+
+
 # Intents a pending question gives way to (anything else that is not an answer re-asks it).
 _SMALL = {"out_of_scope", "affirm", "deny", "greet", "thanks", "help", "undo", "stop"}
 
@@ -452,7 +457,7 @@ class Engine:
             answered = self._answer(turn, pending, text, frame)
             if answered is not None:
                 return answered
-        if state.last_action and state.turns_since_action <= 1 and looks_like_correction(text):
+        if _correcting(state, text):
             corrected = self._correct(turn, text, frame)
             if corrected is not None:
                 return corrected
@@ -641,6 +646,6 @@ class Engine:
         return (
             local_match(text) is not None
             or state.pending is not None
-            or bool(state.last_action and state.turns_since_action <= 1 and looks_like_correction(text))
+            or _correcting(state, text)
             or bool(state.last_query and looks_like_follow_up(text))
         )

@@ -398,6 +398,19 @@ def visible_people(
     return [p for p in everyone if Role.TRAINER in p.roles or p.id == speaker.id]
 
 
+@lru_cache(maxsize=64)
+def name_words(full_names: tuple[str, ...]) -> frozenset[str]:
+    """The words of these names that are only names (lower case): "emma", not "will" or "mark".
+
+    Speech comes in lower case, so a word of a transcript is taken for a name only when it
+    can't be an ordinary word. Cached: a voice note asks once per reading of it.
+    """
+    from nlu.lexicon import lexicon
+
+    words = {w for name in full_names for w in re.findall(r"[a-z]+", name.lower())}
+    return frozenset(words - set(lexicon().common_words))
+
+
 def roster(people: Iterable[PersonLike]) -> dict[str, list[str]]:
     """The parser's gazetteer: names of trainers and of clients."""
     trainers: list[str] = []

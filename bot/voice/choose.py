@@ -27,7 +27,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.engine import found_person
-from bot.people import PersonLike, resolve
+from bot.people import PersonLike, name_words, resolve
 from domain.authz import OWN_CLIENTS, OWN_SESSIONS, SELF, role_scopes
 from domain.model import Role
 from nlu.frame import Frame
@@ -113,11 +113,8 @@ def _unused_names(text: str, frame: Frame, people: Sequence[PersonLike]) -> list
     "is Emma free" when Emma is a client (the trainer slot drops her), or "Emma's session with
     Emma": each time someone is named they play a part in the request.
     """
-    from nlu.lexicon import lexicon
-
-    ordinary = lexicon().common_words
-    name_words = {w for p in people for w in re.findall(r"[a-z]+", p.full_name.lower())} - set(ordinary)
-    said = Counter(w for w in re.findall(r"[a-z]+", text.lower()) if w in name_words)
+    only_names = name_words(tuple(p.full_name for p in people))
+    said = Counter(w for w in re.findall(r"[a-z]+", text.lower()) if w in only_names)
     taken = Counter(
         w
         for value in frame.slots.values()
@@ -158,13 +155,20 @@ def _aware(value: Any, now: datetime) -> datetime | None:
     return value if value.tzinfo else value.replace(tzinfo=now.tzinfo)
 
 
+# The slot holding the time a request puts a session at (what past and working hours judge).
+_NEW_TIME = {
+    "book_session": ("start", "a booking in the past"),
+    "reschedule_session": ("new_start", "a move into the past"),
+}
+
+
 def _times(frame: Frame, now: datetime) -> list[str]:
     """A booking or a move into the past, a log of the future: refused by the handlers."""
-    start, new_start = _aware(frame.slots.get("start"), now), _aware(frame.slots.get("new_start"), now)
-    if frame.intent == "book_session" and start is not None and start <= now:
-        return ["a booking in the past"]
-    if frame.intent == "reschedule_session" and new_start is not None and new_start <= now:
-        return ["a move into the past"]
+    slot, past = _NEW_TIME.get(frame.intent, ("", ""))
+    when = _aware(frame.slots.get(slot), now)
+    if when is not None and when <= now:
+        return [past]
+    start = _aware(frame.slots.get("start"), now)
     if frame.intent == "log_session" and start is not None and start > now + timedelta(minutes=1):
         return ["a log of a session to come"]
     return []
@@ -172,8 +176,8 @@ def _times(frame: Frame, now: datetime) -> list[str]:
 
 def _hours(frame: Frame, named: dict[str, PersonLike], listener: Listener) -> list[str]:
     """A booking or a move to a time the trainer doesn't work: the studio refuses those too."""
-    slot = {"book_session": "start", "reschedule_session": "new_start"}.get(frame.intent)
-    when = _aware(frame.slots.get(slot), listener.now) if slot else None
+    slot, _ = _NEW_TIME.get(frame.intent, ("", ""))
+    when = _aware(frame.slots.get(slot), listener.now)
     if when is None or listener.works_at is None:
         return []
     trainer = named.get("trainer")

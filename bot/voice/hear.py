@@ -224,14 +224,13 @@ def present(text: str, names: list[str]) -> str:
     Recognizers write lower case; the parser reads a capital as a sign of a name, as in typed text.
     Words that are also ordinary words ("will", "mark") are left alone.
     """
-    from nlu.lexicon import lexicon
+    from bot.people import name_words
 
-    ordinary = lexicon().common_words
-    name_words = {w for n in names for w in re.findall(r"[a-z]+", n.lower())} - set(ordinary)
+    only_names = name_words(tuple(names))
 
     def cap(match: re.Match[str]) -> str:
         word = match.group(0)
         base = word[:-2] if word.endswith("'s") else word
-        return word[:1].upper() + word[1:] if base in name_words else word
+        return word[:1].upper() + word[1:] if base in only_names else word
 
     return re.sub(r"[a-z]+(?:'s)?", cap, text.strip())

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field
-from datetime import datetime, time
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -24,6 +24,7 @@ from domain.actor import Actor
 from domain.commands import AddPerson, LinkIdentity, SellPackage, SetWorkingHours
 from domain.model import InboxMessage, Notification, Person, Role, Studio, TrainingSession
 from domain.store import Store
+from tests.studio_roster import HOURS, PEOPLE
 
 TZ = ZoneInfo("America/New_York")
 _ids = itertools.count(1)
@@ -47,23 +48,14 @@ class World:
             studio_id = studio.id
         world = cls(store, clock, engine or Engine(store), studio_id)
         system = Actor.system(studio_id, "test")
-        hours = tuple((d, time(6), time(20)) for d in range(6))
-        for handle, name, roles, trainer in [
-            ("sarah", "Sarah Lee", (Role.TRAINER,), None),
-            ("mike", "Mike Chen", (Role.TRAINER,), None),
-            ("dana", "Dana Park", (Role.MANAGER,), None),
-            ("john.s", "John Smith", (Role.CLIENT,), "sarah"),
-            ("john.d", "John Doe", (Role.CLIENT,), "sarah"),
-            ("emma", "Emma Wilson", (Role.CLIENT,), "sarah"),
-            ("nolink", "Nora Link", (Role.CLIENT,), "sarah"),
-        ]:
+        for handle, name, roles, trainer in PEOPLE:
             person = store.execute(
                 system,
                 AddPerson(handle, name, roles, primary_trainer_id=world.people[trainer] if trainer else None),
             )
             world.people[handle] = person.id
             if Role.TRAINER in roles:
-                store.execute(system, SetWorkingHours(person.id, hours))
+                store.execute(system, SetWorkingHours(person.id, HOURS))
             if Role.CLIENT in roles:
                 store.execute(system, SellPackage(person.id, 10, Decimal("80")))
             if handle != "nolink":

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable, Iterable
 from datetime import datetime
 
 import pytest
 from voice_commands import NOW
 from voice_fixtures import clips, fresh_transcripts, voice_extra  # noqa: F401 - fixtures
-from voice_studio import PEOPLE, ROLE, ROSTER, Twin, local
+from voice_studio import PEOPLE, ROLE, ROSTER, Twin, known_people, local, works_at
 
 from bot.engine import Engine
 from bot.people import Known
@@ -20,10 +19,7 @@ from bot.voice.transcriber import Transcript, Word
 from bot.voice.vocabulary import Vocabulary
 from nlu import load_parser
 
-_IDS = {h: uuid.uuid4() for h, *_ in PEOPLE}
-PEOPLE_KNOWN = {
-    h: Known(_IDS[h], name, h, frozenset(roles), _IDS.get(trainer)) for h, name, roles, trainer in PEOPLE
-}
+PEOPLE_KNOWN = known_people()
 
 
 def _listener(who: str, works_at: Callable[[Known, datetime], bool] | None = None) -> Listener:
@@ -81,21 +77,21 @@ def test_what_this_speaker_cannot_have_meant_is_doubted(who: str, text: str, dou
 def test_a_booking_when_the_trainer_does_not_work_is_doubted() -> None:
     asked: list[tuple[str, int]] = []
 
-    def works_at(trainer: Known, start: datetime) -> bool:  # 6 AM to 8 PM
+    def asking(trainer: Known, start: datetime) -> bool:  # the studio's hours, noting whose were asked
         asked.append((trainer.handle, start.hour))
-        return 6 <= start.hour < 20
+        return works_at(trainer, start)
 
-    assert any("Sarah Lee doesn't work" in d for d in _doubts("sarah", "book Emma tomorrow at 9pm", works_at))
-    assert _doubts("sarah", "book Emma tomorrow at 5pm", works_at) == []
+    assert any("Sarah Lee doesn't work" in d for d in _doubts("sarah", "book Emma tomorrow at 9pm", asking))
+    assert _doubts("sarah", "book Emma tomorrow at 5pm", asking) == []
     # a client's booking: with their own trainer unless they name one
     assert any(
-        "Sarah Lee doesn't work" in d for d in _doubts("emma", "book a session tomorrow at 9pm", works_at)
+        "Sarah Lee doesn't work" in d for d in _doubts("emma", "book a session tomorrow at 9pm", asking)
     )
     assert any(
         "Mike Chen doesn't work" in d
-        for d in _doubts("emma", "move my session on Friday to 9pm with Mike", works_at)
+        for d in _doubts("emma", "move my session on Friday to 9pm with Mike", asking)
     )
-    assert _doubts("sarah", "log a session with Emma yesterday at 9pm", works_at) == []  # it took place
+    assert _doubts("sarah", "log a session with Emma yesterday at 9pm", asking) == []  # it took place
     assert ("mike", 21) in asked and ("sarah", 17) in asked
 
 

@@ -9,7 +9,8 @@ studio's own channel ("typed-1", "voice-1", ...), with their handle as sender id
 from __future__ import annotations
 
 import itertools
-from datetime import datetime, time
+import uuid
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -18,22 +19,14 @@ from sqlalchemy import select
 
 from bot.engine import Engine
 from bot.messages import Incoming, Reply
+from bot.people import Known
 from domain.actor import Actor
 from domain.commands import AddPerson, BookSession, LinkIdentity, LogSession, SellPackage, SetWorkingHours
 from domain.model import Notification, Person, Role, Studio, TrainingSession
 from domain.store import Store
+from tests.studio_roster import HOURS, PEOPLE
 
 TZ = ZoneInfo("America/New_York")
-PEOPLE = (
-    ("sarah", "Sarah Lee", (Role.TRAINER,), None),
-    ("mike", "Mike Chen", (Role.TRAINER,), None),
-    ("dana", "Dana Park", (Role.MANAGER,), None),
-    ("john.s", "John Smith", (Role.CLIENT,), "sarah"),
-    ("john.d", "John Doe", (Role.CLIENT,), "sarah"),
-    ("emma", "Emma Wilson", (Role.CLIENT,), "sarah"),
-    ("nolink", "Nora Link", (Role.CLIENT,), "sarah"),
-)
-HOURS = tuple((day, time(6), time(20)) for day in range(6))  # every trainer: Monday to Saturday, 6 to 8
 _ids = itertools.count(1)
 ROLE = {
     h: ("manager" if Role.MANAGER in r else "trainer" if Role.TRAINER in r else "client")
@@ -58,6 +51,19 @@ def frame(parser: Any, who: str, text: str, now: datetime) -> dict:
     """The parser's frame for `text` from `who`, person slots resolved to studio members."""
     parsed = parser.parse(text, now=now, role=ROLE[who], roster=ROSTER).to_dict()
     return {**parsed, "slots": {k: _person(v) for k, v in parsed["slots"].items()}}
+
+
+def known_people() -> dict[str, Known]:
+    """The studio's people as the engine's name resolver sees them (ids made up), by handle."""
+    ids = {handle: uuid.uuid4() for handle, *_ in PEOPLE}
+    return {
+        h: Known(ids[h], name, h, frozenset(roles), ids.get(trainer)) for h, name, roles, trainer in PEOPLE
+    }
+
+
+def works_at(trainer: Any, start: datetime) -> bool:
+    """Whether HOURS take a session starting then (what the store's working hours answer)."""
+    return any(day == start.weekday() and opens <= start.time() < closes for day, opens, closes in HOURS)
 
 
 def local(text: str) -> datetime:
