@@ -32,6 +32,7 @@ from typing import Any
 from nlu.extract import find_email, find_phone
 from nlu.lexicon import lexicon
 from nlu.persons import Mention, Roster, Token, assign_roles, find_mentions
+from nlu.text import blank
 from nlu.timeslots import point_and_period
 
 #: What may be left of an answer besides its slots.
@@ -266,14 +267,6 @@ def find_choice(text: str) -> tuple[int, tuple[int, int]] | None:
     return _ORDINAL[word.lower()], m.span()
 
 
-def _blank(text: str, spans: Sequence[tuple[int, int]]) -> str:
-    chars = list(text)
-    for start, end in spans:
-        for i in range(max(0, start), min(len(chars), end)):
-            chars[i] = " "
-    return "".join(chars)
-
-
 def answer_slots(
     work: str,
     *,
@@ -293,21 +286,21 @@ def answer_slots(
         if found:
             slots[name] = found.group(0).strip()
             spans.append(found.span())
-    choice = find_choice(_blank(work, spans))
+    choice = find_choice(blank(work, spans))
     if choice:
         slots["choice"] = choice[0]
         spans.append(choice[1])
-    rest = _blank(work, spans)
+    rest = blank(work, spans)
     for value, start, end in session_types(rest):
         slots.setdefault("session_type", value)
         spans.append((start, end))
-    rest = _blank(work, spans)
+    rest = blank(work, spans)
 
     tokens = make_tokens(rest)
     mentions = find_mentions(tokens, index)
     person_spans = [(tokens[m.start].start, tokens[m.end - 1].end) for m in mentions]
     with_people = rest
-    rest = _blank(rest, person_spans)
+    rest = blank(rest, person_spans)
 
     if time_api is not None:
         try:
@@ -322,7 +315,7 @@ def answer_slots(
         slots.update(point_and_period(times))
         spans_t = [(m.start, m.end) for m in times]
         try:
-            durations = list(time_api.find_durations(_blank(rest, spans_t)))
+            durations = list(time_api.find_durations(blank(rest, spans_t)))
         except Exception:  # pragma: no cover
             durations = []
         for d in durations:
@@ -330,8 +323,8 @@ def answer_slots(
                 slots["duration_minutes"] = int(d.minutes)
                 spans_t.append((d.start, d.end))
                 break
-        rest = _blank(rest, spans_t)
-        with_people = _blank(with_people, spans_t)
+        rest = blank(rest, spans_t)
+        with_people = blank(with_people, spans_t)
 
     leftover = [m for m in _WORD.finditer(rest) if m.group(0).lower() not in _FILLER]
     if leftover or len(mentions) > 1:

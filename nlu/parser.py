@@ -46,7 +46,7 @@ from nlu.intent_rules import classify_by_rules
 from nlu.persons import Roster, Token, assign_roles, find_mentions
 from nlu.recurrence import find_recurrence, first_occurrence, with_until
 from nlu.slots_vocab import vocab_slots
-from nlu.text import clean, normalise
+from nlu.text import blank, clean, normalise
 from nlu.timeslots import TIME_INTENTS, direction_for, time_slots
 
 log = logging.getLogger(__name__)
@@ -108,15 +108,6 @@ def _time_api() -> Any:
     except Exception:  # pragma: no cover - only while nlu/time is missing or broken
         return None
     return time_api
-
-
-def _blank(text: str, spans: Sequence[tuple[int, int]]) -> str:
-    """The text with spans replaced by spaces (offsets are kept)."""
-    chars = list(text)
-    for start, end in spans:
-        for i in range(max(0, start), min(len(chars), end)):
-            chars[i] = " "
-    return "".join(chars)
 
 
 _NOTE_ANCHOR = re.compile(r"\b(?:session|sessions|appointment|workout|class|note|notes|it)\b", re.I)
@@ -322,7 +313,7 @@ class Parser:
             for found_span in (find_email(work), find_phone(work)):
                 if found_span:
                     cut.append(found_span.span())
-        work = _blank(work, cut)
+        work = blank(work, cut)
 
         doc = self.nlp.make_doc(work)
         hits = self.vocab_matcher(doc)
@@ -357,7 +348,7 @@ class Parser:
         time_api = _time_api() if intent in TIME_INTENTS else None
         if time_api is not None:
             direction = direction_for(intent)
-            blanked = _blank(work, ([compare_span] if compare_span else []) + person_spans)
+            blanked = blank(work, ([compare_span] if compare_span else []) + person_spans)
 
             def find(part: str) -> list[Any]:
                 try:
@@ -371,7 +362,7 @@ class Parser:
                         and intent != "reschedule_session"
                     ]
                     if froms:
-                        found = list(time_api.find_times(_blank(part, froms), now, direction))
+                        found = list(time_api.find_times(blank(part, froms), now, direction))
                     return found
                 except Exception:
                     log.exception("find_times failed")

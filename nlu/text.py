@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from functools import cache
 
 from nlu.fuzzy import OneEditIndex
@@ -30,6 +30,15 @@ _SPACED_AMPM = re.compile(r"(?<=\b[a-z])\s+([ap])\s+m\b", re.IGNORECASE)
 _NAME_BEFORE = frozenset(
     ["named", "called", "client", "customer", "member", "trainer", "coach", "with", "w/"]
 )
+
+
+def blank(text: str, spans: Sequence[tuple[int, int]]) -> str:
+    """The text with spans replaced by spaces: offsets stay valid for what is found after."""
+    chars = list(text)
+    for start, end in spans:
+        for i in range(max(0, start), min(len(chars), end)):
+            chars[i] = " "
+    return "".join(chars)
 
 
 def clean(text: str) -> str:
