@@ -40,6 +40,19 @@ def skip_or_fail(reason: str) -> None:
     pytest.skip(reason)
 
 
+def postgres_server() -> str:
+    """The test PostgreSQL server's URL (SPOTTER_TEST_POSTGRES_URL), once it answers; else skip (or fail)."""
+    url = os.environ.get("SPOTTER_TEST_POSTGRES_URL", DEFAULT_PG)
+    try:
+        engine = create_engine(normalise_url(url))
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        engine.dispose()
+    except Exception as error:  # noqa: BLE001 - any failure means "no PostgreSQL here"
+        skip_or_fail(f"PostgreSQL not reachable: {str(error).splitlines()[0]}")
+    return url
+
+
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("template") / "template.db"

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-from conftest import DEFAULT_PG, skip_or_fail
+from conftest import postgres_server
 from runner_fakes import FakeEngine
 from sqlalchemy import create_engine, text
 
@@ -19,18 +18,6 @@ FIXTURES = Path(__file__).parent / "conversation_fixtures"
 FAKE_FILES = [FIXTURES / "failing.yaml", FIXTURES / "passing.yaml"]
 
 
-def _server() -> str:
-    url = os.environ.get("SPOTTER_TEST_POSTGRES_URL", DEFAULT_PG)
-    try:
-        engine = create_engine(normalise_url(url))
-        with engine.connect() as conn:
-            conn.execute(text("SELECT 1"))
-        engine.dispose()
-    except Exception as error:  # noqa: BLE001 - any failure means "no PostgreSQL here"
-        skip_or_fail(f"PostgreSQL not reachable: {str(error).splitlines()[0]}")
-    return url
-
-
 def _databases(url: str) -> set[str]:
     engine = create_engine(normalise_url(url))
     with engine.connect() as conn:
@@ -40,7 +27,7 @@ def _databases(url: str) -> set[str]:
 
 
 def test_the_same_files_give_the_same_report_on_postgresql() -> None:
-    url = _server()
+    url = postgres_server()
     before = _databases(url)
     on_postgres = run(FAKE_FILES, engine_factory=FakeEngine, url=url)
     on_sqlite = run(FAKE_FILES, engine_factory=FakeEngine, url="")
@@ -51,7 +38,7 @@ def test_the_same_files_give_the_same_report_on_postgresql() -> None:
 
 
 def test_files_do_not_see_each_other_on_postgresql() -> None:
-    url = _server()
+    url = postgres_server()
     assert wants_postgres(url) and not wants_postgres("sqlite:///x.db") and not wants_postgres("")
     # passing.yaml expects exactly 6 sessions at its first turn: it would fail if the previous
     # file's studio (or sessions) were still there.
@@ -60,7 +47,7 @@ def test_files_do_not_see_each_other_on_postgresql() -> None:
 
 
 def test_scratch_databases_truncate_between_files() -> None:
-    url = _server()
+    url = postgres_server()
     with ScratchDatabases(url) as databases:
         engine = databases.fresh()
         create_studio(Store(engine), "Left Over")

@@ -3,41 +3,27 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import DEFAULT_PG, skip_or_fail
-from sqlalchemy import create_engine, text
+from conftest import postgres_server
 
 from adapters.terminal import find_person
 from bot.cli import main
-from domain.db import make_engine, normalise_url
+from domain.db import make_engine
 from domain.seed.demo import find_demo
 from domain.store import Store
 
 REAL = Path(__file__).parent / "conversation_fixtures" / "real_engine"
 
 
-def _postgres() -> str:
-    url = os.environ.get("SPOTTER_TEST_POSTGRES_URL", DEFAULT_PG)
-    try:
-        engine = create_engine(normalise_url(url))
-        with engine.connect() as conn:
-            conn.execute(text("SELECT 1"))
-        engine.dispose()
-    except Exception as error:  # noqa: BLE001 - any failure means "no PostgreSQL here"
-        skip_or_fail(f"PostgreSQL not reachable: {str(error).splitlines()[0]}")
-    return url
-
-
 @pytest.mark.parametrize("database", ["sqlite", "postgres"])
 def test_the_command_plays_a_file_through_the_real_engine(
     database: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    url = _postgres() if database == "postgres" else "sqlite:///never-created.db"
+    url = postgres_server() if database == "postgres" else "sqlite:///never-created.db"
     monkeypatch.setenv("SPOTTER_DATABASE_URL", url)
     result = CliRunner().invoke(main, ["test", "conversations", str(REAL), "--json"])
     report = json.loads(result.output)
