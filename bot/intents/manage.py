@@ -23,6 +23,7 @@ from bot import format as fmt
 from bot.intents._periods import as_period, month_words, whole_month, words
 from bot.intents.queries import STATUS_WORDS, who
 from bot.intents.registry import intent
+from bot.intents.sessions import client_of
 from bot.messages import Attachment, Reply
 from bot.turn import Turn
 from domain.commands import AddPerson, TagClient
@@ -141,11 +142,7 @@ def join_waitlist(turn: Turn, slots: dict[str, Any]) -> Reply:
     people = who(turn, slots)  # the parser may put "put Emma on the waitlist" in `trainer`
     client, trainer = people.client, people.trainer
     if client is None:
-        if turn.is_client and not (turn.is_trainer or turn.is_manager):
-            client = turn.speaker
-        else:
-            client = turn.person(slots, "client", role=Role.CLIENT, question="Which client should wait?")
-    assert client is not None
+        client = client_of(turn, slots, "Which client should wait?")
     if trainer is None and client.primary_trainer_id is not None:
         trainer = turn.get_person(client.primary_trainer_id)
     start = slots.get("start") if isinstance(slots.get("start"), datetime) else None

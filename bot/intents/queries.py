@@ -20,6 +20,7 @@ from typing import Any
 from bot import format as fmt
 from bot.intents._periods import Period, as_period, month_words, this_month, whole_month, words
 from bot.intents.registry import intent, press
+from bot.intents.sessions import client_of
 from bot.messages import Option, Reply
 from bot.turn import ID_PREFIX, Turn
 from domain.commission.queries import statement
@@ -373,11 +374,7 @@ def package_balance(turn: Turn, slots: dict[str, Any]) -> Reply:
     """Sessions left in a client's packages: the speaker's own (a client) or a named client's."""
     client = turn.person(slots, "client", role=Role.CLIENT, required=False)
     if client is None:
-        if turn.is_client and not (turn.is_manager or turn.is_trainer):
-            client = turn.speaker
-        else:
-            client = turn.person(slots, "client", role=Role.CLIENT, question="Whose package?")
-    assert client is not None
+        client = client_of(turn, slots, "Whose package?")
     balance = turn.query(client_balance, client.id)
     me = client.id == turn.speaker.id
     subject, have = ("You", "have") if me else (client.full_name, "has")
