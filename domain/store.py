@@ -11,6 +11,7 @@ adapters never see one.
 from __future__ import annotations
 
 import importlib
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -28,6 +29,8 @@ from domain.model import Studio
 from domain.policy import StudioPolicy, load_policy
 
 T = TypeVar("T")
+ATTEMPTS = 3  # runs of one unit of work when the database asks for a retry
+TRANSIENT_SQLSTATES = frozenset({"40P01", "40001"})  # deadlock detected, serialization failure
 Clock = Callable[[], datetime]
 
 _HANDLERS: dict[type, Callable[[UnitOfWork, Any], Any]] = {}
@@ -123,6 +126,11 @@ class UnitOfWork:
         return self._studio
 
 
+def is_transient(error: BaseException) -> bool:
+    """A deadlock or a serialisation failure: the database's way of saying "try again"."""
+    return getattr(getattr(error, "orig", None), "sqlstate", None) in TRANSIENT_SQLSTATES
+
+
 def is_double_booking(error: BaseException) -> bool:
     text = str(getattr(error, "orig", error))
     return any(marker in text for marker in DOUBLE_BOOKING_MARKERS)
@@ -143,16 +151,26 @@ class Store:
         return self.run(actor, lambda uow: handler(uow, command))
 
     def run(self, actor: Actor, work: Callable[[UnitOfWork], T]) -> T:
-        """Run `work` in one transaction (queries use this too, read-only by habit)."""
-        try:
-            with self.sessions() as db, db.begin():
-                return work(UnitOfWork(db, actor, self.clock()))
-        except (IntegrityError, OperationalError) as error:
-            if is_double_booking(error):
-                raise DoubleBooking(
-                    "That time was just taken by another booking for the same trainer; nothing was changed."
-                ) from error
-            raise
+        """Run `work` in one transaction (queries use this too, read-only by habit).
+
+        PostgreSQL may abort one of two transactions that wait on each other (two bookings
+        checking the same exclusion constraint can deadlock) or that it cannot serialise;
+        everything was rolled back, so the work runs again, up to ATTEMPTS times in all.
+        """
+        attempt = 1
+        while True:
+            try:
+                with self.sessions() as db, db.begin():
+                    return work(UnitOfWork(db, actor, self.clock()))
+            except (IntegrityError, OperationalError) as error:
+                if is_double_booking(error):
+                    raise DoubleBooking(
+                        "That time was just taken by another booking for the same trainer; nothing was changed."
+                    ) from error
+                if not is_transient(error) or attempt >= ATTEMPTS:
+                    raise
+            time.sleep(0.01 * attempt)
+            attempt += 1
 
     def dispose(self) -> None:
         self.engine.dispose()
