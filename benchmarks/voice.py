@@ -6,6 +6,9 @@ commands of tests/voice/voice_commands.py as OGG/Opus):
 - `end_to_end_ms_p50`: audio bytes -> Reply through Engine.handle (SQLite store,
   the test studio) for a ~3 s note;
 - `rss_mb`: resident memory after the single-stream run;
+- `first_note_decode_ms_p50` / `later_note_decode_ms_p50`: the transcriber alone on
+  that note from a new speaker (PocketSphinx then also learns their voice's
+  frequency warp, for their first few notes) and from one it has learnt;
 - `concurrent4`: the same with 4 voice messages at once: `end_to_end_ms_p50`,
   `rss_mb_peak` and `extra_mb_per_stream` ((peak - single) / 3).
 Targets on the 2-core machine: fallback rtf <= 0.15, end to end <= 800 ms,
@@ -93,6 +96,25 @@ def _rtf(transcriber, clips, vocabulary) -> float:  # type: ignore[no-untyped-de
     return decode / audio
 
 
+def _speaker_figures(transcriber, note, vocabulary, repeat: int) -> dict:  # type: ignore[no-untyped-def]
+    """Decode time of a new speaker's first note against a known speaker's."""
+    from bot.voice.audio import PcmStream
+
+    def took(speaker: str) -> float:
+        started = time.perf_counter()
+        transcriber.transcribe(PcmStream(note.data, note.mime), vocabulary, speaker)
+        return (time.perf_counter() - started) * 1000
+
+    first = [took(f"bench:new-{i}") for i in range(repeat)]
+    for _ in range(5):
+        took("bench:known")
+    later = [took("bench:known") for _ in range(repeat)]
+    return {
+        "first_note_decode_ms_p50": round(statistics.median(first), 1),
+        "later_note_decode_ms_p50": round(statistics.median(later), 1),
+    }
+
+
 def _engine_figures(name: str, clips, note, repeat: int) -> dict:  # type: ignore[no-untyped-def]
     from voice_studio import PEOPLE, Twin
 
@@ -115,7 +137,8 @@ def _engine_figures(name: str, clips, note, repeat: int) -> dict:  # type: ignor
         studio.send("emma", audio=note.data, audio_mime=note.mime)
         return (time.perf_counter() - started) * 1000
 
-    one()
+    for _ in range(5):  # past the first notes, on which the speaker's voice is learnt (reported apart)
+        one()
     single = [one() for _ in range(repeat)]
     rss = _rss_mb()
     latencies: list[float] = []
@@ -139,6 +162,7 @@ def _engine_figures(name: str, clips, note, repeat: int) -> dict:  # type: ignor
         "end_to_end_ms_p50": round(statistics.median(single), 1),
         "note_seconds": round(note_seconds(note), 2),
         "rss_mb": round(rss, 1),
+        **_speaker_figures(engine_impl, note, vocabulary, repeat),
         "concurrent4": {
             "end_to_end_ms_p50": round(statistics.median(latencies), 1),
             "rss_mb_peak": round(peak.peak, 1),

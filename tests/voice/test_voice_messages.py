@@ -147,7 +147,7 @@ def test_warm_up_builds_the_studio_model_before_the_first_note(store, clock, mon
 
 
 def test_a_first_note_is_heard_the_same_whatever_came_before(clips, monkeypatch) -> None:  # noqa: F811
-    """Each speaker's cepstral mean is their own: other people's notes do not change how one is heard."""
+    """A speaker's cepstral mean and warp are theirs: other people's notes do not change how one is heard."""
     from bot.voice.audio import PcmStream
     from bot.voice.sphinx import SphinxTranscriber
 
@@ -156,11 +156,14 @@ def test_a_first_note_is_heard_the_same_whatever_came_before(clips, monkeypatch)
     note = clips.clip("book Emma tomorrow at 10am", "en-us+f3", 175, "ogg")
     others = [clips.clip(t, "en-us", 150, "webm") for t in ("help", "show my sessions this week")]
     first = stt.transcribe(PcmStream(note.data, note.mime), vocabulary, "telegram:a").text
+    anonymous = stt.transcribe(PcmStream(note.data, note.mime), vocabulary).text
     for i, other in enumerate(others):
         stt.transcribe(PcmStream(other.data, other.mime), vocabulary, f"telegram:b{i}")
     assert stt.transcribe(PcmStream(note.data, note.mime), vocabulary, "telegram:c").text == first
-    assert stt.transcribe(PcmStream(note.data, note.mime), vocabulary).text == first  # no speaker: the same
-    assert set(stt._cmn) == {"telegram:a", "telegram:b0", "telegram:b1", "telegram:c"}
+    assert stt._voices["telegram:c"] == stt._voices["telegram:a"]  # the same warp, mean and likelihoods
+    again = stt.transcribe(PcmStream(note.data, note.mime), vocabulary).text
+    assert again == anonymous  # no speaker: the same
+    assert set(stt._voices) == {"telegram:a", "telegram:b0", "telegram:b1", "telegram:c"}
     monkeypatch.setattr("bot.voice.sphinx.MAX_SPEAKERS", 2)
     stt.transcribe(PcmStream(note.data, note.mime), vocabulary, "telegram:d")
-    assert list(stt._cmn) == ["telegram:c", "telegram:d"]  # the oldest are forgotten first
+    assert list(stt._voices) == ["telegram:c", "telegram:d"]  # the oldest are forgotten first

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+from collections.abc import Iterator
 
 import pytest
 from conftest import skip_or_fail
@@ -35,3 +36,17 @@ def fresh_transcripts() -> None:
     from bot.voice import hear
 
     hear._cache.clear()
+
+
+@pytest.fixture
+def new_speakers() -> Iterator[None]:
+    """A recognizer that has heard none of the test's speakers (it learns each voice from their notes).
+
+    Without it a test would hear its speakers as an earlier test in the process left them, and its
+    figures would depend on which tests ran before.
+    """
+    from bot.voice import transcriber
+
+    transcriber.reset()
+    yield
+    transcriber.reset()
