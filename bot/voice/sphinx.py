@@ -48,7 +48,7 @@ _FILLERS = {"<s>", "</s>", "<sil>", "[NOISE]", "<unk>"}
 LM_ORDER = 4
 LANGUAGE_WEIGHT = 6.5  # the default: with the phrase corpus the model knows what people say; trust it
 PAD_SAMPLES = 4800  # 0.3 s of quiet before and after: notes often start on the first word
-MAX_SPEAKERS = 4096  # speakers whose cepstral mean is kept (a few hundred bytes each)
+MAX_SPEAKERS = 4096  # speakers whose voice is kept (cepstral mean and warp: about a kilobyte each)
 N_BEST = 10  # alternative readings kept: a slip in a name or a command word is usually among them
 N_BEST_SCAN = 40  # lattice paths read to find them (many differ only in silences or pronunciations)
 # Frequency warps tried for a new speaker (1.0: none; above: a shorter vocal tract, as most women's
@@ -194,7 +194,7 @@ class SphinxTranscriber:
                 pcm = bytes(audio)
                 heard = _hear(pooled.decoder, pcm, voice.warp, voice.cmn_at(voice.warp))
                 if speaker and voice.notes < WARP_NOTES and heard.words:  # still learning this voice
-                    fit = _fit(pooled.decoder, pcm, heard.words)
+                    fit = _fit(pooled.decoder, pcm, " ".join(w.text for w in heard.words))
                     with self._lock:
                         best = voice.weigh(fit)
                     if best != heard.warp:  # this note too is heard on the speaker's own scale
@@ -203,19 +203,14 @@ class SphinxTranscriber:
                     self._remember(speaker, voice, heard)
             finally:
                 self._release(pooled)
-        words = tuple(
-            Word(text, max(0.0, min(1.0, prob)), start / 100, end / 100)
-            for text, prob, start, end in heard.words
-        )
-        alternatives = heard.alternatives
-        return Transcript(words, self.name, samples / 16000, alternatives=alternatives)
+        return Transcript(heard.words, self.name, samples / 16000, alternatives=heard.alternatives)
 
 
 @dataclass(frozen=True)
 class _Heard:
-    """One decoding of a note: its words as (text, posterior, first frame, last frame)."""
+    """One decoding of a note, with the warp and the cepstral mean it was heard with."""
 
-    words: tuple[tuple[str, float, int, int], ...]
+    words: tuple[Word, ...]
     alternatives: tuple[str, ...]
     warp: float
     cmn: str
@@ -283,24 +278,21 @@ def _hear(decoder: Any, audio: bytes, warp: float, cmn: str | None) -> _Heard:
     finally:
         decoder.end_utt()
     words = tuple(
-        (said, float(seg.prob), seg.start_frame, seg.end_frame)
+        Word(said, max(0.0, min(1.0, float(seg.prob))), seg.start_frame / 100, seg.end_frame / 100)
         for seg in decoder.seg() or ()
         if (said := _spoken(seg.word))
     )
-    best = " ".join(w[0] for w in words)
+    best = " ".join(w.text for w in words)
     return _Heard(words, _alternatives(decoder, best), warp, decoder.get_cmn())
 
 
-def _fit(
-    decoder: Any, audio: bytes, words: tuple[tuple[str, float, int, int], ...]
-) -> dict[float, float] | None:
-    """Log-likelihood of the heard words aligned to `audio` under each warp; None if one underflows.
+def _fit(decoder: Any, audio: bytes, text: str) -> dict[float, float] | None:
+    """Log-likelihood of the heard `text` aligned to `audio` under each warp; None if one underflows.
 
     Aligning the same words under every warp compares the sound alone (a full
     decode per warp would also compare different sentences, and an alignment
     costs about a fifth of a decode: 50 ms for a 4-second note here).
     """
-    text = " ".join(w[0] for w in words)
     fit: dict[float, float] = {}
     try:
         for warp in WARPS:
