@@ -58,7 +58,7 @@ def test_what_people_say_raises_no_doubt(who: str, text: str) -> None:
     ("who", "text", "doubt"),
     [
         ("sarah", "what's the weather like", "no request"),
-        ("emma", "book a session with Dana tomorrow at 11am", "no trainer is called Dana"),
+        ("emma", "book a session with Dana tomorrow at 11am", "no client is called Dana"),  # the manager
         ("sarah", "is Emma free on Thursday", "names emma"),  # Emma is a client: not "free"
         ("dana", "cancel Emma's session with Emma on Friday", "names emma"),
         ("sarah", "what's Mike's commission this month", "Mike Chen's sessions"),  # refused to a trainer

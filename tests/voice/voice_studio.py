@@ -19,7 +19,8 @@ from sqlalchemy import select
 
 from bot.engine import Engine
 from bot.messages import Incoming, Reply
-from bot.people import Known
+from bot.people import Known, roster
+from bot.turn import main_role
 from domain.actor import Actor
 from domain.commands import AddPerson, BookSession, LinkIdentity, LogSession, SellPackage, SetWorkingHours
 from domain.model import Notification, Person, Role, Studio, TrainingSession
@@ -28,14 +29,19 @@ from tests.studio_roster import HOURS, PEOPLE
 
 TZ = ZoneInfo("America/New_York")
 _ids = itertools.count(1)
-ROLE = {
-    h: ("manager" if Role.MANAGER in r else "trainer" if Role.TRAINER in r else "client")
-    for h, _, r, _ in PEOPLE
-}
-ROSTER = {
-    "trainers": sorted(name for _, name, roles, _ in PEOPLE if Role.TRAINER in roles),
-    "clients": sorted(name for _, name, roles, _ in PEOPLE if Role.CLIENT in roles),
-}
+
+
+def known_people() -> dict[str, Known]:
+    """The studio's people as the engine's name resolver sees them (ids made up), by handle."""
+    ids = {handle: uuid.uuid4() for handle, *_ in PEOPLE}
+    return {
+        h: Known(ids[h], name, h, frozenset(roles), ids.get(trainer)) for h, name, roles, trainer in PEOPLE
+    }
+
+
+# The parser's view of the speaker and the studio, as the engine gives it (bot/engine.py).
+ROLE = {handle: main_role(person) for handle, person in known_people().items()}
+ROSTER = roster(known_people().values())
 
 
 def _person(mention: object) -> object:
@@ -51,14 +57,6 @@ def frame(parser: Any, who: str, text: str, now: datetime) -> dict:
     """The parser's frame for `text` from `who`, person slots resolved to studio members."""
     parsed = parser.parse(text, now=now, role=ROLE[who], roster=ROSTER).to_dict()
     return {**parsed, "slots": {k: _person(v) for k, v in parsed["slots"].items()}}
-
-
-def known_people() -> dict[str, Known]:
-    """The studio's people as the engine's name resolver sees them (ids made up), by handle."""
-    ids = {handle: uuid.uuid4() for handle, *_ in PEOPLE}
-    return {
-        h: Known(ids[h], name, h, frozenset(roles), ids.get(trainer)) for h, name, roles, trainer in PEOPLE
-    }
 
 
 def works_at(trainer: Any, start: datetime) -> bool:
